@@ -1,0 +1,1 @@
+"""Python Concurrency Lab: the library every lesson notebook imports."""
