@@ -1,1 +1,32 @@
-"""Python Concurrency Lab: the library every lesson notebook imports."""
+"""Python Concurrency Lab: the library every lesson notebook imports.
+
+``import course`` stays fast: the timeline and experiment code loads at once, while matplotlib
+(charts) and ipywidgets (explorers) load the first time a chart or widget is asked for.
+"""
+
+from .experiments import BACKENDS, START_METHODS, WORKLOADS, Result, run
+from .timeline import Lane, Metrics, Recorder, Segment, Timeline, usable_cores
+
+__all__ = [
+    "BACKENDS", "START_METHODS", "WORKLOADS", "Result", "run",
+    "Lane", "Metrics", "Recorder", "Segment", "Timeline", "usable_cores",
+    "plot_gantt", "explorer",
+]
+
+# Names served on first use from modules that import matplotlib or ipywidgets.
+_LAZY = {
+    "plot_gantt": "gantt",
+    "explorer": "widgets",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'course' has no attribute {name!r}")
+    from importlib import import_module
+    return getattr(import_module(f".{module}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

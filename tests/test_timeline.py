@@ -1,0 +1,147 @@
+"""Tests for course.timeline: recording, classification, merging and metrics."""
+
+import os
+import threading
+import time
+
+import pytest
+
+from course.timeline import (READY, RUNNING, STARTUP, WAIT, WAITING, WORK, Lane, Recorder,
+                             Timeline, usable_cores)
+
+MS = 1_000_000
+
+
+def lane_export(name, spans, pid=None, launch_ns=None, cpu_ns=None):
+    """A lane as a worker would export it, with spans in ms."""
+    return {"name": name, "pid": pid or os.getpid(), "tid": 1, "cpu_ns": cpu_ns,
+            "clock_pair": None, "launch_ns": launch_ns,
+            "spans": [(round(s * MS), round(e * MS), k) for s, e, k in spans]}
+
+
+class TestLane:
+    def test_records_and_exports(self):
+        """A lane exports its spans, pid, native thread id and CPU time as plain data."""
+        lane = Lane("worker")
+        lane.record(1, 2)
+        lane.record(3, 4, WAIT)
+        data = lane.close().export()
+        assert data["spans"] == [(1, 2, WORK), (3, 4, WAIT)]
+        assert data["pid"] == os.getpid()
+        assert data["tid"] == threading.get_native_id()
+        assert data["cpu_ns"] >= 0
+
+
+class TestRecorder:
+    def test_collects_lanes_of_threads(self):
+        """Each thread's lane shows up in the timeline under its own name."""
+        recorder = Recorder()
+
+        def work(name):
+            lane = recorder.lane(name)
+            start = time.perf_counter_ns()
+            lane.record(start, time.perf_counter_ns())
+            lane.close()
+
+        threads = [threading.Thread(target=work, args=(f"t{i}",)) for i in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(5)
+        timeline = recorder.timeline("demo")
+        assert sorted(timeline.lane_names) == ["t0", "t1", "t2"]
+        assert timeline.label == "demo"
+
+
+class TestClassification:
+    def test_stretched_chunk_is_ready_not_running(self):
+        """A chunk far longer than its lane's median lost the GIL: it counts as ready."""
+        spans = [(i * 0.05, i * 0.05 + 0.05, WORK) for i in range(10)] + [(0.5, 1.5, WORK)]
+        timeline = Timeline.from_lanes([lane_export("a", spans)], 0, 2 * MS)
+        kinds = [(s.kind, s.start_ns, s.end_ns) for s in timeline.segments()]
+        assert kinds == [(RUNNING, 0, round(0.5 * MS)), (READY, round(0.5 * MS), round(1.5 * MS))]
+
+    def test_short_chunks_merge_and_waits_stay_waiting(self):
+        """Back-to-back running chunks merge into one segment; waits become waiting."""
+        spans = [(0, 0.05, WORK), (0.05, 0.1, WORK), (0.1, 5, WAIT), (5, 5.05, WORK)]
+        timeline = Timeline.from_lanes([lane_export("a", spans)], 0, 6 * MS)
+        assert [s.kind for s in timeline.segments()] == [RUNNING, WAITING, RUNNING]
+
+    def test_launch_adds_startup_segment(self):
+        """A process lane launched before its first chunk shows a start-up segment."""
+        export = lane_export("p", [(2, 3, WORK)], pid=os.getpid() + 1, launch_ns=MS)
+        timeline = Timeline.from_lanes([export], 0, 4 * MS)
+        assert [(s.kind, s.start_ns) for s in timeline.segments()] == [(STARTUP, MS), (RUNNING, 2 * MS)]
+
+    def test_span_outside_window_is_rejected(self):
+        """A span far outside the run's window means the clocks disagree: a clear error."""
+        with pytest.raises(ValueError, match="outside the run's window"):
+            Timeline.from_lanes([lane_export("a", [(0, 100, WORK)])], 0, 10 * MS)
+
+
+class TestMetrics:
+    def test_touching_intervals_do_not_overlap(self):
+        """One lane ending exactly when another starts is never two lanes running."""
+        timeline = Timeline.from_segments([("a", 0, 1), ("b", 1, 2)])
+        assert timeline.max_at_once() == 1
+        assert timeline.share_at_least(2) == 0
+        assert timeline.parallelism() == pytest.approx(1.0)
+
+    def test_overlap_share_and_parallelism(self):
+        """Two lanes overlapping half the time: 50 % with >= 2 running, parallelism 1.5."""
+        timeline = Timeline.from_segments([("a", 0, 2), ("b", 1, 2)])
+        assert timeline.share_at_least(2) == pytest.approx(0.5)
+        assert timeline.parallelism() == pytest.approx(1.5)
+        assert timeline.profile() == [(0, 1), (1_000_000_000, 2), (2_000_000_000, 0)]
+
+    def test_waiting_profile_is_separate(self):
+        """Waiting lanes count in the waiting profile, not the running one."""
+        timeline = Timeline.from_segments([("a", 0, 1, "waiting"), ("b", 0, 1, "waiting")])
+        assert timeline.max_at_once(WAITING) == 2
+        assert timeline.max_at_once(RUNNING) == 0
+
+    def test_metrics_summary(self):
+        """Metrics count lanes and processes and use running time when CPU was not measured."""
+        metrics = Timeline.from_segments([("a", 0, 1), ("b", 0, 1)], cores=2).metrics()
+        assert (metrics.lanes, metrics.processes, metrics.cores) == (2, 1, 2)
+        assert metrics.cpu_over_wall == pytest.approx(2.0)
+        assert "CPU/wall 2.00" in metrics.summary()
+
+    def test_empty_timeline(self):
+        """An empty timeline has zero metrics instead of dividing by zero."""
+        timeline = Timeline.from_segments([])
+        assert timeline.is_empty
+        assert timeline.metrics().cpu_over_wall == 0.0
+        assert timeline.parallelism() == 0.0
+
+
+class TestErrors:
+    @pytest.mark.parametrize("row, message", [
+        (("a", 2, 1), "a segment must end after it starts (got 2..1 on lane 'a')"),
+        (("a", 0, 1, "sleeping"),
+         "kind must be one of running, ready, waiting, startup (got 'sleeping')"),
+        (("a", 0), "a segment row is (lane, start_s, end_s[, kind]) (got ('a', 0))"),
+    ])
+    def test_bad_rows(self, row, message):
+        """Bad synthetic rows fail at the door with a message naming the rule."""
+        with pytest.raises(ValueError) as info:
+            Timeline.from_segments([row])
+        assert str(info.value) == message
+
+    def test_bad_k_and_kind(self):
+        """k below 1 and unknown kinds are rejected with the rule."""
+        timeline = Timeline.from_segments([("a", 0, 1)])
+        with pytest.raises(ValueError, match=r"k must be >= 1 \(got 0\)"):
+            timeline.share_at_least(0)
+        with pytest.raises(ValueError, match="kind must be one of"):
+            timeline.profile("busy")
+
+    def test_window_must_not_end_before_start(self):
+        """A window that ends before it starts is refused."""
+        with pytest.raises(ValueError, match="timeline must end after it starts"):
+            Timeline(lanes=[], start_ns=5, end_ns=1)
+
+
+def test_usable_cores_is_positive():
+    """The core count used for charts is at least one."""
+    assert usable_cores() >= 1
