@@ -84,3 +84,13 @@ class TestErrors:
         with pytest.raises(TimeoutError, match="did not finish within 0.05 s"):
             run("io", workers=2, backend="processes", size_ms=2000, timeout=0.05)
         assert multiprocessing.active_children() == []
+
+
+def test_default_start_method_does_not_fix_the_default():
+    """Asking for the default start method leaves set_start_method free to choose later."""
+    import subprocess
+    import sys
+    code = ("import multiprocessing as mp; from course.experiments import default_start_method;"
+            "default_start_method(); mp.set_start_method('spawn'); print(mp.get_start_method())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "spawn", out.stderr
