@@ -12,13 +12,17 @@ __all__ = [
     "checks", "doctor",
     "BACKENDS", "START_METHODS", "WORKLOADS", "Result", "run",
     "Lane", "Metrics", "Recorder", "Segment", "Timeline", "usable_cores",
-    "plot_gantt", "explorer",
+    "plot_gantt", "plot_bars", "describe", "explorer", "interactive_chart", "SliderChart",
 ]
 
 # Names served on first use from modules that import matplotlib or ipywidgets.
 _LAZY = {
     "plot_gantt": "gantt",
+    "plot_bars": "gantt",
+    "describe": "gantt",
     "explorer": "widgets",
+    "interactive_chart": "widgets",
+    "SliderChart": "widgets",
 }
 
 

@@ -49,7 +49,7 @@ class Result:
     def plot(self, **kwargs):
         """Draw this run's Gantt chart; returns the matplotlib Figure."""
         from .gantt import plot_gantt  # matplotlib loads only when a chart is drawn
-        return plot_gantt(self.timeline, **kwargs)
+        return plot_gantt(self, **kwargs)
 
 
 def default_start_method() -> str:

@@ -161,6 +161,7 @@ class Timeline:
     label: str = ""
     cores: int = field(default_factory=usable_cores)
     _segments: list[Segment] | None = field(default=None, repr=False, compare=False)
+    _profiles: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.end_ns < self.start_ns:
@@ -257,7 +258,10 @@ class Timeline:
         """
         if kind not in SEGMENT_KINDS:
             raise ValueError(f"kind must be one of {', '.join(SEGMENT_KINDS)} (got {kind!r})")
-        return _step_profile([(s.start_ns, s.end_ns) for s in self.segments() if s.kind == kind])
+        if kind not in self._profiles:
+            self._profiles[kind] = _step_profile(
+                [(s.start_ns, s.end_ns) for s in self.segments() if s.kind == kind])
+        return list(self._profiles[kind])
 
     def time_at_least(self, k: int, kind: str = RUNNING) -> int:
         """Nanoseconds during which at least *k* lanes were in *kind* at once."""
@@ -337,10 +341,18 @@ def _classify_lane(lane: dict) -> list[Segment]:
         stretched = max(STRETCH_FACTOR * median, median + STRETCH_MIN_NS)
         kinds = [(s, e, READY if k == WORK and e - s > stretched else _RAW_TO_SEGMENT[k])
                  for s, e, k in spans]
+        kinds += _descheduled_gaps(spans, stretched)
+        kinds.sort()
         gap = max(MERGE_MIN_GAP_NS, median / 2)
         if lane.get("launch_ns") is not None and spans:
             kinds.insert(0, (lane["launch_ns"], spans[0][0], STARTUP))
     return _merge(kinds, gap, lane)
+
+
+def _descheduled_gaps(spans: list[tuple[int, int, str]], longest: float) -> list[tuple]:
+    """Long pauses between two work chunks: the worker was ready but had no CPU or GIL."""
+    return [(end, start, READY) for (_, end, k1), (start, _, k2) in zip(spans, spans[1:])
+            if k1 == WORK and k2 == WORK and start - end > longest]
 
 
 def _merge(spans: list[tuple[int, int, str]], gap: float, lane: dict) -> list[Segment]:

@@ -145,3 +145,17 @@ class TestErrors:
 def test_usable_cores_is_positive():
     """The core count used for charts is at least one."""
     assert usable_cores() >= 1
+
+
+class TestDescheduledGaps:
+    def test_long_gap_between_work_chunks_is_ready(self):
+        """A long pause between two work chunks is time the worker was ready but not running."""
+        spans = [(i * 0.05, i * 0.05 + 0.05, WORK) for i in range(10)] + [(5.0, 5.05, WORK)]
+        timeline = Timeline.from_lanes([lane_export("a", spans)], 0, 6 * MS)
+        assert [s.kind for s in timeline.segments()] == [RUNNING, READY, RUNNING]
+
+    def test_gap_after_a_wait_stays_empty(self):
+        """A pause next to a recorded wait is not guessed at."""
+        spans = [(0, 0.05, WORK), (0.05, 1, WAIT), (3, 3.05, WORK)]
+        timeline = Timeline.from_lanes([lane_export("a", spans)], 0, 4 * MS)
+        assert READY not in [s.kind for s in timeline.segments()]
