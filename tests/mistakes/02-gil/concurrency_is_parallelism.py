@@ -1,0 +1,13 @@
+"""Calls a run parallel as soon as the lanes' lifetimes overlap: concurrency mistaken for parallelism."""
+LOSES = 3  # both classify_run tests include threads that take turns
+
+# %% grade_id: classify_run
+def classify_run(lanes, min_share=0.05):
+    """Return "parallel", "concurrent" or "sequential" for a timeline given as plain data."""
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be > 0 and <= 1 (got {min_share})")
+    lifetimes = sorted((min(s for s, _ in ivs), max(e for _, e in ivs)) for ivs in lanes.values() if ivs)
+    for (_, first_end), (second_start, _) in zip(lifetimes, lifetimes[1:]):
+        if second_start < first_end:
+            return "parallel"
+    return "sequential"
