@@ -1,0 +1,24 @@
+"""Creates a new Lock in every call: each thread takes its own lock, so nothing is protected."""
+LOSES = 3  # safe_account_counts_deposits, safe_account_withdraws_safely
+
+# %% grade_id: safe_account
+class SafeAccount(checks.YieldingAccount):
+    """A bank account whose deposit and withdraw may be called from many threads at once."""
+
+    def deposit(self, amount):
+        """Add amount (> 0) to the balance; raise ValueError if amount <= 0."""
+        if amount <= 0:
+            raise ValueError(f"amount must be > 0 (got {amount})")
+        with threading.Lock():
+            self.write(self.read() + amount)
+
+    def withdraw(self, amount):
+        """Take amount (> 0) from the balance; raise ValueError if amount <= 0 or the balance
+        is smaller than amount, changing nothing."""
+        if amount <= 0:
+            raise ValueError(f"amount must be > 0 (got {amount})")
+        with threading.Lock():
+            balance = self.read()
+            if balance < amount:
+                raise ValueError(f"balance {balance} is smaller than amount {amount}")
+            self.write(balance - amount)

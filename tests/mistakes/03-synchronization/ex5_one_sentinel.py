@@ -1,0 +1,24 @@
+"""Puts a single sentinel for several consumers: one consumer stops, the others wait in get() forever."""
+LOSES = 3  # process_all_handles_each_item_once, process_all_edge_cases (each costs its 5 s bound)
+
+# %% grade_id: process_all
+def process_all(items, handle, consumers=3):
+    """Handle every item once in consumer threads fed by a queue; return the results."""
+    if consumers < 1:
+        raise ValueError(f"consumers must be >= 1 (got {consumers})")
+    done = object()
+    work, results = queue.Queue(), queue.Queue()
+
+    def consume():
+        while (item := work.get()) is not done:
+            results.put(handle(item))
+
+    threads = [threading.Thread(target=consume) for _ in range(consumers)]
+    for thread in threads:
+        thread.start()
+    for item in items:
+        work.put(item)
+    work.put(done)
+    for thread in threads:
+        thread.join()
+    return [results.get() for _ in range(results.qsize())]
