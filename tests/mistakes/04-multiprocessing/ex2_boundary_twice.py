@@ -1,0 +1,16 @@
+"""Treats hi as included: each range runs to hi + 1, so a prime on a boundary is counted twice."""
+LOSES = 2  # count_primes_edge_cases, count_primes_in_processes
+
+# %% grade_id: count_primes
+def count_primes(n, workers=2, context=None, count=mp_work.count_primes_between):
+    """Count the primes below n, splitting [0, n) into `workers` ranges counted in parallel."""
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1 (got {workers})")
+    if n < 2:
+        return 0
+    bounds = [i * n // workers for i in range(workers + 1)]
+    ranges = [(lo, hi + 1) for lo, hi in zip(bounds, bounds[1:])]
+    ranges[-1] = (ranges[-1][0], n)
+    ctx = context if context is not None else multiprocessing.get_context()
+    with ctx.Pool(workers) as pool:
+        return sum(pool.starmap(count, ranges))
