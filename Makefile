@@ -1,0 +1,86 @@
+# Python Concurrency Lab: thin wrappers. Each target creates .venv and installs the course first
+# if needed; the install reruns only when pyproject.toml is newer than the last one.
+#
+#   make lab       open the course in JupyterLab (PORT=8888 IP=0.0.0.0 LAB_ARGS=... optional)
+#   make test      run every test (PYTEST_ARGS="-k fixture" to pick some)
+#   make release   regenerate release/ from source/ with nbgrader generate_assignment
+#   make grade     autograde everything under submitted/ (NBGRADER_ARGS=--force to regrade)
+#   make freethreaded  build a free-threaded CPython 3.13 kernel (docs/free-threaded.md)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+INSTALLED := $(VENV)/.installed
+LAB_READY := $(VENV)/.lab-extensions
+CHROMIUM := /usr/bin/chromium
+
+# nbgrader runs the `alembic` command when it creates the gradebook: the venv comes first on PATH.
+export PATH := $(BIN):$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# Assignments: folders of source/ holding a notebook. Submissions: submitted/<student>/<a>/.
+ASSIGNMENTS = $(sort $(patsubst source/%/,%,$(dir $(wildcard source/*/*.ipynb))))
+SUBMITTED = $(sort $(notdir $(patsubst %/,%,$(wildcard submitted/*/*/))))
+AS_ROOT := $(filter 0,$(shell id -u))
+
+.PHONY: lab test release grade install freethreaded
+
+install: $(INSTALLED)
+
+# Debian's python3 makes venvs only with python3-venv installed: as root, install it and retry.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { test -n "$(AS_ROOT)" && rm -rf $(VENV) \
+	    && DEBIAN_FRONTEND=noninteractive apt-get update -q \
+	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv \
+	    && $(PYTHON) -m venv $(VENV); }
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --no-input --quiet -e '.[test]'
+	@touch $@
+
+# The pip install enables nbgrader's server and lab extensions; make sure nothing disabled them.
+$(LAB_READY): $(INSTALLED)
+	jupyter server extension enable --sys-prefix nbgrader.server_extensions.formgrader \
+	    nbgrader.server_extensions.validate_assignment nbgrader.server_extensions.assignment_list \
+	    nbgrader.server_extensions.course_list
+	jupyter labextension enable --level=sys_prefix @jupyter/nbgrader
+	@touch $@
+
+lab: $(LAB_READY)
+	jupyter lab --ServerApp.root_dir='$(CURDIR)' $(if $(AS_ROOT),--allow-root) \
+	    $(if $(PORT),--port=$(PORT)) $(if $(IP),--ip=$(IP)) $(LAB_ARGS)
+
+test: $(INSTALLED)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	    if [ -n "$(AS_ROOT)" ]; then \
+	        export DEBIAN_FRONTEND=noninteractive; \
+	        apt-get update -q && apt-get install -y -q chromium; \
+	    else \
+	        echo "note: $(CHROMIUM) is missing, so the browser tests will fail;" \
+	             "install Debian's chromium (or run make test as root)"; \
+	    fi; \
+	fi
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=10 tests/ $(PYTEST_ARGS)
+
+release: $(INSTALLED)
+	@test -n "$(ASSIGNMENTS)" || echo "source/ holds no assignment yet"
+	@set -e; for a in $(ASSIGNMENTS); do \
+	    echo "generate_assignment $$a"; \
+	    nbgrader generate_assignment "$$a" --force --log-level=WARN; \
+	done
+	@# release/ holds generated folders only: drop those whose source assignment is gone.
+	@for d in release/*/; do \
+	    [ -d "$$d" ] || continue; \
+	    case " $(ASSIGNMENTS) " in *" $$(basename "$$d") "*) ;; *) echo "remove $$d"; rm -rf "$$d";; esac; \
+	done
+
+# autograde needs the assignments in the gradebook, which generate_assignment puts there.
+gradebook.db: | $(INSTALLED)
+	$(MAKE) --no-print-directory release
+
+grade: $(INSTALLED) | gradebook.db
+	@test -n "$(SUBMITTED)" || echo "nothing to grade: submitted/<student>/<assignment>/ is empty"
+	@set -e; for a in $(SUBMITTED); do nbgrader autograde "$$a" $(NBGRADER_ARGS); done
+
+freethreaded: $(INSTALLED)
+	bash scripts/freethreaded.sh '$(CURDIR)'
