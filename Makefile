@@ -13,6 +13,8 @@ BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
 LAB_READY := $(VENV)/.lab-extensions
 CHROMIUM := /usr/bin/chromium
+# Two pytest workers: grading waits on kernels and sleeps as much as it computes.
+TEST_WORKERS ?= 2
 
 # nbgrader runs the `alembic` command when it creates the gradebook: the venv comes first on PATH.
 export PATH := $(BIN):$(PATH)
@@ -60,7 +62,7 @@ test: $(INSTALLED)
 	             "install Debian's chromium (or run make test as root)"; \
 	    fi; \
 	fi
-	$(BIN)/python -m pytest -p no:cacheprovider --durations=10 tests/ $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=10 -n $(TEST_WORKERS) --dist loadgroup tests/ $(PYTEST_ARGS)
 
 release: $(INSTALLED)
 	@test -n "$(ASSIGNMENTS)" || echo "source/ holds no assignment yet"

@@ -47,3 +47,17 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.section("nbgrader timings")
         for label, seconds in config.stash[TIMINGS]:
             terminalreporter.write_line(f"{label}: {seconds:.1f} s")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep each assignment's tests on one xdist worker, so its grading runs once, not per worker.
+
+    The browser tests share one JupyterLab server the same way.
+    """
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        case = callspec.params.get("case") if callspec else None
+        if hasattr(case, "name"):
+            item.add_marker(pytest.mark.xdist_group(f"assignment-{case.name}"))
+        elif "browser" in item.nodeid.split("/")[:2]:
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -89,6 +89,12 @@ def _type_into_readout(page, box, slider) -> None:
     handle = slider.locator(".noUi-handle").first
     low, high = float(handle.get_attribute("aria-valuemin")), float(handle.get_attribute("aria-valuemax"))
     now = float(handle.get_attribute("aria-valuenow"))
+    try:
+        shown = float(readout.inner_text().strip())
+    except ValueError:
+        shown = None
+    if shown is None or abs(shown - now) > 1e-9 * max(1.0, abs(now)):
+        return  # a selection slider: its position is an index, its readout a label
     target = low if now != low else high
     text = str(int(target)) if target == int(target) else str(target)
 
