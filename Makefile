@@ -6,6 +6,7 @@
 #   make release   regenerate release/ from source/ with nbgrader generate_assignment
 #   make grade     autograde everything under submitted/ (NBGRADER_ARGS=--force to regrade)
 #   make freethreaded  build a free-threaded CPython 3.13 kernel (docs/free-threaded.md)
+#   make screenshots   render the README's pictures from real runs into docs/images/
 
 PYTHON ?= python3
 VENV := .venv
@@ -25,7 +26,7 @@ ASSIGNMENTS = $(sort $(patsubst source/%/,%,$(dir $(wildcard source/*/*.ipynb)))
 SUBMITTED = $(sort $(notdir $(patsubst %/,%,$(wildcard submitted/*/*/))))
 AS_ROOT := $(filter 0,$(shell id -u))
 
-.PHONY: lab test release grade install freethreaded
+.PHONY: lab test release grade install freethreaded screenshots
 
 install: $(INSTALLED)
 
@@ -52,7 +53,8 @@ lab: $(LAB_READY)
 	jupyter lab --ServerApp.root_dir='$(CURDIR)' $(if $(AS_ROOT),--allow-root) \
 	    $(if $(PORT),--port=$(PORT)) $(if $(IP),--ip=$(IP)) $(LAB_ARGS)
 
-test: $(INSTALLED)
+# The free-threaded kernel is built once (about 4 minutes) and reused: the lessons are graded on it too.
+test: $(INSTALLED) freethreaded
 	@if [ ! -x $(CHROMIUM) ]; then \
 	    if [ -n "$(AS_ROOT)" ]; then \
 	        export DEBIAN_FRONTEND=noninteractive; \
@@ -86,3 +88,8 @@ grade: $(INSTALLED) | gradebook.db
 
 freethreaded: $(INSTALLED)
 	bash scripts/freethreaded.sh '$(CURDIR)'
+
+# Render the README's pictures from real runs (on a quiet machine; SCREENSHOT_ARGS=--no-lab skips
+# the JupyterLab picture, which needs Chromium).
+screenshots: $(INSTALLED)
+	$(BIN)/python scripts/screenshots.py $(SCREENSHOT_ARGS)

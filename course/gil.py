@@ -20,11 +20,11 @@ import threading
 import time
 from collections import namedtuple
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .doctor import gil_enabled  # sys._is_gil_enabled() where it exists (3.13+), else True
-from .timeline import RUNNING, WORK, Recorder, Timeline
+from .timeline import READY, RUNNING, WORK, Recorder, Timeline
 
 __all__ = [
     "gil_enabled", "free_threaded_build", "build_label", "simulate_build",
@@ -34,6 +34,8 @@ __all__ = [
     "explain_processes", "build_markdown", "plot_side_by_side", "running_intervals",
     "run_c_threads", "compare_backends", "ChoiceRow", "choice_rows", "choice_markdown",
     "sha256_hex", "make_blobs", "HashTracker",
+    "BuildRuns", "SPIN_ITERATIONS", "SPIN_REPEATS", "counterpart_markdown", "compare_builds",
+    "time_builds", "builds_markdown", "plot_builds", "describe_builds",
 ]
 
 # --- which build is this? ------------------------------------------------------------------
@@ -645,16 +647,17 @@ def make_blobs(count: int, size: int = 256 * 1024, seed: int = 0) -> list[bytes]
 class HashTracker:
     """A stand-in for :func:`sha256_hex` that records which thread hashed what, and when.
 
-    With two or more blobs, the call for the first blob holds on until some other call has
-    finished (at most *hold_s* seconds). So with two or more threads the first blob finishes
-    *after* another one, every time, and a function returning results in completion order
-    gets them out of order; with one thread the hold waits in vain and is recorded.
+    With two or more blobs, the call for the first blob holds on until every other call has
+    finished (at most *hold_s* seconds), then a little longer. So with two or more threads the
+    first blob finishes *last*, every time, and a function returning results in completion
+    order gets them out of order; with one thread the hold waits in vain and is recorded.
     """
 
-    def __init__(self, blobs: Sequence[bytes], hold_s: float = 1.5) -> None:
+    def __init__(self, blobs: Sequence[bytes], hold_s: float = 3.0, settle_s: float = 0.3) -> None:
         self._index = {bytes(b): i for i, b in enumerate(blobs)}
         self._hold = len(blobs) >= 2
         self.hold_s = hold_s
+        self.settle_s = settle_s
         self._cond = threading.Condition()  # protects every attribute below
         self.calls: list[tuple[int, int]] = []  # (blob index, thread ident), in start order
         self.finished: list[int] = []  # blob indexes in completion order
@@ -669,8 +672,14 @@ class HashTracker:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             if index == 0 and self._hold:
-                if not self._cond.wait_for(lambda: self.finished, timeout=self.hold_s):
+                others = len(self._index) - 1
+                if not self._cond.wait_for(lambda: len(self.finished) >= others,
+                                           timeout=self.hold_s):
                     self.held_in_vain = True
+        if index == 0 and self._hold and not self.held_in_vain:
+            # as_completed yields futures that are already done in no particular order (often
+            # input order), so finish clearly after the caller has started waiting.
+            time.sleep(self.settle_s)
         try:
             return sha256_hex(blob)
         finally:
@@ -684,3 +693,287 @@ class HashTracker:
         """How many distinct threads made calls."""
         with self._cond:
             return len({ident for _, ident in self.calls})
+
+
+# --- GIL vs free-threaded, side by side ------------------------------------------------------
+@dataclass
+class BuildRuns:
+    """CPU-bound thread runs on one Python build: this kernel's, or another in a subprocess.
+
+    Attributes:
+        interpreter: the ``course.interpreters.Interpreter`` they ran on.
+        here: True for the Python running this kernel.
+        runs: ``{threads: experiments.Result}``.
+        spin_s: seconds one thread took for a fixed loop (``time_builds`` fills it in).
+        problem: why this build could not run (then ``runs`` is empty), else "".
+    """
+
+    interpreter: object
+    here: bool
+    runs: dict = field(default_factory=dict)
+    spin_s: float | None = None
+    problem: str = ""
+
+    @property
+    def label(self) -> str:
+        """The build in a few words, e.g. "CPython 3.11.7 with the GIL (this kernel)"."""
+        return self.interpreter.label + (" (this kernel)" if self.here else "")
+
+    @property
+    def gil(self) -> bool:
+        """True when this build ran with the GIL."""
+        return self.interpreter.gil_enabled
+
+
+SPIN_ITERATIONS = 1_000_000  # the fixed loop timed on one thread: tens of ms on either build
+SPIN_REPEATS = 5  # best of 5: a busy machine slows some runs, rarely all of them
+
+
+def counterpart_markdown(other) -> str:
+    """Say which other Python the comparison uses, or how to get one when there is none.
+
+    Args:
+        other: the Interpreter from ``interpreters.find_counterpart()``, or None.
+
+    Returns:
+        A Markdown paragraph (with a list of ways to get a free-threaded Python when needed).
+    """
+    from . import interpreters
+
+    here = interpreters.current_interpreter()
+    if other is not None:
+        return (f"This kernel runs **{here.label}**. The other build found here is "
+                f"**{other.label}** (`{other.path}`, {other.found_by}): the cells below run "
+                "the same experiments on it, in a subprocess, next to this kernel's.")
+    unusable = interpreters.find_counterpart(require_course=False)
+    if unusable is not None:
+        return (f"This kernel runs **{here.label}**. **{unusable.label}** exists at "
+                f"`{unusable.path}` but cannot import the course ({unusable.course_error}): "
+                f"{interpreters.INSTALL_HINT}. Until then the cells below show this kernel alone.")
+    if not here.gil_enabled:
+        return (f"This kernel runs **{here.label}**, and no Python with the GIL was found, so "
+                "the cells below show this kernel alone. Point the variable "
+                f"`{interpreters.ENV_GIL}` at one (any CPython 3.10 or newer, e.g. the course's "
+                "own `.venv/bin/python`) and rerun them.")
+    return (f"This kernel runs **{here.label}**, and no free-threaded Python was found on this "
+            "machine, so the cells below show this kernel alone. To get one:\n\n"
+            "- in the course folder, `make freethreaded` builds CPython 3.13 without the GIL "
+            "(about 4 minutes, once) and adds it to JupyterLab as a kernel;\n"
+            "- or install one: the python.org installers (tick the free-threaded option, "
+            "`python3.13t`), conda-forge's `python-freethreading`, or `uv python install "
+            "3.13t`; then register it as `docs/free-threaded.md` shows, or point "
+            f"`{interpreters.ENV_FREETHREADED}` at it.\n\n"
+            "Then rerun these cells, or run the whole lesson on it: in JupyterLab choose "
+            "*Kernel > Change Kernel... > Python 3.13 (free-threaded)*, then *Kernel > Restart "
+            "Kernel and Run All Cells*.")
+
+
+def compare_builds(other, workers: Sequence[int] = (1, 2, 4), size_ms: float = 60.0,
+                   timeout: float = 60.0) -> list[BuildRuns]:
+    """Run the same CPU-bound threads here and on *other*, once per thread count.
+
+    Args:
+        other: an Interpreter with the other GIL state (``interpreters.find_counterpart()``),
+            or None to run here only.
+        workers: thread counts to run, e.g. (1, 2, 4).
+        size_ms: milliseconds of pure-Python work per thread, calibrated on each build.
+        timeout: seconds each run on *other* may take, its start-up included.
+
+    Returns:
+        One BuildRuns per build, the one with the GIL first. A build that failed to run
+        keeps the reason in ``problem`` and no runs.
+
+    Raises:
+        ValueError: workers is empty or holds a count below 1, or size_ms is not > 0.
+    """
+    from .experiments import run
+    from .interpreters import current_interpreter, run_elsewhere
+
+    counts = _thread_counts(workers)
+    builds = [BuildRuns(current_interpreter(), True,
+                        {n: run("cpu", n, "threads", size_ms=size_ms) for n in counts})]
+    if other is not None:
+        there = BuildRuns(other, False)
+        try:
+            there.runs = {n: run_elsewhere(other, "cpu", n, size_ms=size_ms, timeout=timeout)
+                          for n in counts}
+        except (RuntimeError, TimeoutError) as error:  # a broken install, a stuck machine
+            there.problem = str(error)
+        builds.append(there)
+    return sorted(builds, key=lambda build: not build.gil)
+
+
+def _thread_counts(workers) -> list[int]:
+    counts = list(workers) if isinstance(workers, (list, tuple, range)) else None
+    if not counts or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1
+                             for n in counts):
+        raise ValueError(f"workers must be a non-empty sequence of thread counts >= 1 "
+                         f"(got {workers!r})")
+    return sorted(set(counts))
+
+
+def time_builds(builds: Sequence[BuildRuns], iterations: int = SPIN_ITERATIONS,
+                repeats: int = SPIN_REPEATS) -> None:
+    """Time the same fixed loop on one thread of each build (``interpreters.time_cpu_work``).
+
+    Sets each build's ``spin_s``; a build that cannot run keeps None and notes why.
+    """
+    from .interpreters import time_cpu_work
+
+    for build in builds:
+        if build.problem:
+            continue
+        try:
+            build.spin_s = time_cpu_work(build.interpreter, iterations, repeats)
+        except (RuntimeError, TimeoutError) as error:
+            build.problem = str(error)
+
+
+def builds_markdown(builds: Sequence[BuildRuns]) -> str:
+    """Tabulate every run of every build: threads, wall time, CPU/wall, share with >=2 running."""
+    lines = ["| build | threads | wall | CPU/wall | >=2 threads running |", "|---|---|---|---|---|"]
+    for build in builds:
+        for n, result in sorted(build.runs.items()):
+            m = result.metrics
+            lines.append(f"| {build.label} | {n} | {m.wall_s * 1000:.0f} ms | "
+                         f"{m.cpu_over_wall:.2f} | {m.share_2_running:.0%} |")
+        if build.problem:
+            lines.append(f"| {build.label} | - | could not run: {build.problem} | | |")
+    return "\n".join(lines)
+
+
+def plot_builds(builds: Sequence[BuildRuns], workers: int | None = None):
+    """Draw one run per build side by side, the GIL build on the left, on one time axis.
+
+    Each column is :func:`course.gantt.plot_gantt`'s lanes (titled with the build and what
+    its threads did) above the number of threads running, with a dashed line at the cores.
+
+    Args:
+        builds: from :func:`compare_builds`.
+        workers: which run to draw (default: the most threads run).
+
+    Returns:
+        The matplotlib Figure.
+
+    Raises:
+        ValueError: no build has a run of that many threads.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    from .gantt import COLOURS, LEGEND, plot_gantt
+
+    ran = [build for build in builds if build.runs]
+    n = workers if workers is not None else max((max(b.runs) for b in ran), default=0)
+    shown = [build for build in ran if n in build.runs]
+    if not shown:
+        raise ValueError(f"no build ran {n} threads: run compare_builds with {n} in workers")
+    rows = max(len(build.runs[n].timeline.lanes) for build in shown)
+    fig = Figure(figsize=(5.6 * len(shown), 2.6 + 0.3 * rows), layout="constrained")
+    axes = fig.subplots(2, len(shown), sharex="col", squeeze=False,
+                        height_ratios=[max(2.0, 0.3 * rows), 1.1])
+    walls = [build.runs[n].timeline.wall_ns for build in shown]
+    for col, build in enumerate(shown):
+        result = build.runs[n]
+        plot_gantt(result, ax=axes[0, col])
+        # Our own finding: lanes from another Python carry its pid, not threads of this one.
+        axes[0, col].set_title(f"{build.label}\n{_threads_finding(result)}", loc="left",
+                               fontsize="medium")
+        axes[0, col].set_xlabel("")
+        _plot_running(axes[1, col], result.timeline, max(walls))
+    fig.suptitle(_builds_title(shown, n), x=0.01, ha="left", fontsize="large")
+    fig.legend(handles=[Patch(color=COLOURS[k], label=LEGEND[k]) for k in (RUNNING, READY)],
+               loc="outside lower left", ncol=2, frameon=False)
+    return fig
+
+
+def _threads_finding(result) -> str:
+    m = result.metrics
+    return (f"{m.lanes} threads: >=2 running {m.share_2_running:.0%} of the time, "
+            f"CPU/wall {m.cpu_over_wall:.2f}")
+
+
+def _builds_title(shown: Sequence[BuildRuns], n: int) -> str:
+    cpu = {build.gil: build.runs[n].metrics.cpu_over_wall for build in shown}
+    if len(cpu) == 2:
+        return (f"The same {n} CPU-bound threads: CPU/wall {cpu[True]:.2f} with the GIL vs "
+                f"{cpu[False]:.2f} free-threaded")
+    return f"{n} CPU-bound threads on {shown[0].label}: CPU/wall {next(iter(cpu.values())):.2f}"
+
+
+def _plot_running(ax, timeline: Timeline, longest_ns: int) -> None:
+    """Threads running at once over the run, against a dashed line at the cores."""
+    scale, unit = (1e6, "ms") if longest_ns < 2e9 else (1e9, "s")  # plot_gantt's rule
+    steps = timeline.profile(RUNNING)
+    xs = [0.0] + [(t - timeline.start_ns) / scale for t, _ in steps] + [timeline.wall_ns / scale]
+    ys = [0] + [count for _, count in steps] + [steps[-1][1] if steps else 0]
+    ax.fill_between(xs, ys, step="post", color="#0072B2", alpha=0.85, linewidth=0)
+    ax.axhline(timeline.cores, color="black", linestyle="--", linewidth=1.2,
+               label=f"{timeline.cores} cores")
+    ax.set(xlim=(0, longest_ns / scale), ylim=(0, max(ys + [timeline.cores]) + 0.6),
+           xlabel=f"time since start ({unit})", ylabel="running")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper right", fontsize="small")
+
+
+def describe_builds(builds: Sequence[BuildRuns], report=None) -> str:
+    """Compare the builds in words, with this run's numbers: parallelism, then the cost of it.
+
+    Args:
+        builds: from :func:`compare_builds`, timed with :func:`time_builds`.
+        report: a doctor.Report taken around the runs (default: a fresh one).
+
+    Returns:
+        A Markdown paragraph: CPU/wall and the share with >=2 threads running on each build,
+        the single-thread overhead of the free-threaded build, and what it means for the same
+        amount of work. With one build only, its own numbers.
+    """
+    ran = {build.gil: build for build in builds if build.runs}
+    if len(ran) < 2:
+        return _one_build(builds, report)
+    with_gil, without = ran[True], ran[False]
+    n = max(set(with_gil.runs) & set(without.runs))
+    g, f = with_gil.runs[n].metrics, without.runs[n].metrics
+    text = (f"With {n} threads on {g.cores} usable core(s), CPU/wall was **{g.cpu_over_wall:.2f}**"
+            f" with the GIL (two or more running {g.share_2_running:.0%} of the time) and "
+            f"**{f.cpu_over_wall:.2f}** free-threaded ({f.share_2_running:.0%}).")
+    if with_gil.spin_s and without.spin_s:
+        text += " " + _overhead(with_gil, without, g.wall_s, f.wall_s, n)
+    if min(g.cores, n) < 2:
+        text += " With one usable core, even threads without a GIL can only take turns."
+    elif f.share_2_running < 0.5:
+        text += busy_caveat(report)
+    return text
+
+
+def _overhead(with_gil: BuildRuns, without: BuildRuns, g_wall: float, f_wall: float,
+              n: int) -> str:
+    ratio = without.spin_s / with_gil.spin_s
+    text = (f"One thread of fixed work ({SPIN_ITERATIONS:,} loop iterations, best of "
+            f"{SPIN_REPEATS}) took {with_gil.spin_s * 1000:.0f} ms with the GIL and "
+            f"{without.spin_s * 1000:.0f} ms free-threaded: ")
+    text += (f"a single-thread overhead of **{ratio - 1:.0%}** ({ratio:.2f}x the time)."
+             if ratio >= 1 else f"**no single-thread overhead** here ({ratio:.2f}x the time).")
+    # Each build's threads did size_ms of work at its own speed: scale to the same work.
+    same_work = f_wall * ratio
+    verdict = "faster" if same_work < g_wall else "slower"
+    return text + (f" The threads above did the same *milliseconds* of work on each build, so "
+                   f"for the same *work* the free-threaded {n} threads would need about "
+                   f"{same_work * 1000:.0f} ms against {g_wall * 1000:.0f} ms with the GIL: "
+                   f"**{max(g_wall, same_work) / min(g_wall, same_work):.2f}x {verdict}**, "
+                   "overhead included.")
+
+
+def _one_build(builds: Sequence[BuildRuns], report) -> str:
+    build = next((b for b in builds if b.runs), None)
+    if build is None:
+        return "No build could run: " + "; ".join(b.problem for b in builds if b.problem)
+    cpu = ", ".join(f"{r.metrics.cpu_over_wall:.2f} with {n} thread(s)"
+                    for n, r in sorted(build.runs.items()))
+    text = f"Only **{build.label}** ran here: CPU/wall {cpu}."
+    if build.spin_s:
+        text += (f" One thread of fixed work ({SPIN_ITERATIONS:,} loop iterations) took "
+                 f"{build.spin_s * 1000:.0f} ms; the other build's time is what would show "
+                 "its single-thread overhead.")
+    problems = [f"{b.label} could not run: {b.problem}" for b in builds if b.problem]
+    return text + "".join(f" {p}." for p in problems)

@@ -37,7 +37,7 @@ __all__ = [
     "Trace", "current_trace", "work", "pause",
     "RecordedLock", "RecordedSemaphore", "RecordedEvent", "RecordedQueue", "RecordedBarrier",
     "Account", "Threads", "RaceResult", "race", "lost_per_run",
-    "switch_points", "lock_costs", "capped_jobs", "holders",
+    "switch_points", "describe_counter_race", "lock_costs", "capped_jobs", "holders",
     "CountingEvent", "StopAfter", "napping_job", "failing_job", "echo_job", "expect_error",
     "leftover_threads",
     "plot_threads", "plot_race", "plot_jobs", "blocked_at_end", "lock_finding", "plot_locks",
@@ -554,6 +554,49 @@ def switch_points(fn: Callable) -> list[tuple[str, str, bool]]:
         raise TypeError(f"fn must be a Python function (got {type(fn).__name__})")
     return [(ins.opname, ins.argrepr, ins.opname.startswith(_SWITCH_OPS))
             for ins in dis.get_instructions(fn) if ins.opname not in ("CACHE", "NOP")]
+
+
+def describe_counter_race(lost: Sequence[int], build: str | None = None,
+                          gil: bool | None = None) -> str:
+    """Say what the classic ``counter += 1`` demo did, naming the build it ran on.
+
+    Args:
+        lost: updates lost in each trial.
+        build: the build in words (default: ``interpreters.describe_build()``, e.g.
+            "CPython 3.11.7 with the GIL").
+        gil: whether the GIL was on (default: ``doctor.gil_enabled()``).
+
+    Returns:
+        A Markdown paragraph: how many trials lost updates, and why on this build.
+
+    Raises:
+        ValueError: no trials.
+    """
+    from .doctor import gil_enabled
+    from .interpreters import describe_build
+
+    if not lost:
+        raise ValueError("lost must hold at least one trial (got none)")
+    build = describe_build() if build is None else build
+    gil = gil_enabled() if gil is None else gil
+    trials = sum(1 for n in lost if n)
+    head = f"On this kernel, **{build}**, "
+    if not trials:
+        why = ("Since CPython 3.10 the interpreter hands the GIL to another thread only after a "
+               "call or on a backward jump (the end of a loop iteration), never between the "
+               "read and the write of `counter += 1`." if gil else
+               "Without a GIL nothing keeps two threads from reading the same value at the "
+               "same moment; this time they did not happen to. Run the cell again.")
+        return (f"{head}**no update was lost in any of the {len(lost)} trials.** That does not "
+                f"make `counter += 1` safe. {why}")
+    text = (f"{head}**updates were lost in {trials} of {len(lost)} trials** (up to "
+            f"{max(lost):,} in one)")
+    if not gil:
+        return (text + ". This Python runs **without a GIL**: two threads really read the same "
+                "value at the same moment on different cores, and one increment overwrites the "
+                "other.")
+    return (text + ": this interpreter can switch threads between the read and the write of "
+            "`counter += 1`.")
 
 
 # --- costs ----------------------------------------------------------------------------------

@@ -378,3 +378,187 @@ class TestUnfairHandoffs:
     def test_no_turns(self):
         """One turn means no hand-off at all."""
         assert gil.unfair_handoffs(Timeline.from_segments([("a", 0, 1)])) == (0, 0)
+
+
+# --- GIL vs free-threaded, side by side --------------------------------------------------------
+def _interpreter(gil_on: bool, **changes):
+    """An Interpreter record of a build with or without the GIL (nothing is run)."""
+    from course.interpreters import Interpreter
+    fields = dict(path=sys.executable, version="3.13.5" if not gil_on else "3.11.7",
+                  free_threaded=not gil_on, gil_enabled=gil_on, has_course=True,
+                  found_by="a test")
+    return Interpreter(**{**fields, **changes})
+
+
+def _synthetic_run(parallel: bool, wall: float = 0.4, cores: int = 2):
+    """A Result-like record of 2 threads that overlap (parallel) or take turns."""
+    from types import SimpleNamespace
+    rows = ([("thread 1", 0, wall), ("thread 2", 0, wall)] if parallel else
+            [("thread 1", 0, wall / 2), ("thread 2", 0, wall / 2, "ready"),
+             ("thread 2", wall / 2, wall)])
+    timeline = Timeline.from_segments(rows, cores=cores)
+    return SimpleNamespace(timeline=timeline, metrics=timeline.metrics())
+
+
+def _builds(spin=(0.040, 0.050), here_gil=True):
+    with_gil = gil.BuildRuns(_interpreter(True), here_gil, {2: _synthetic_run(False)}, spin[0])
+    without = gil.BuildRuns(_interpreter(False), not here_gil,
+                            {2: _synthetic_run(True, wall=0.25)}, spin[1])
+    return [with_gil, without]
+
+
+class TestCounterpartMarkdown:
+    def test_found(self):
+        """A counterpart is named with its build, path and where it was found."""
+        other = _interpreter(False, path="/opt/py/bin/python3.13t")
+        text = gil.counterpart_markdown(other)
+        assert "**CPython 3.13.5 free-threaded (GIL disabled)**" in text
+        assert "`/opt/py/bin/python3.13t`" in text and "a test" in text
+
+    def test_none_from_a_gil_kernel_says_how_to_get_one(self, monkeypatch):
+        """Without a free-threaded Python, every way to get one is listed, and the kernel name."""
+        from course import interpreters
+        monkeypatch.setattr(interpreters, "current_interpreter", lambda: _interpreter(True))
+        monkeypatch.setattr(interpreters, "find_counterpart", lambda **kw: None)
+        text = gil.counterpart_markdown(None)
+        for needed in ("`make freethreaded`", "python.org", "`python-freethreading`",
+                       "`uv python install 3.13t`", "Python 3.13 (free-threaded)",
+                       "this kernel alone"):
+            assert needed in text, f"{needed!r} missing from: {text}"
+
+    def test_none_from_a_free_threaded_kernel(self, monkeypatch):
+        """From a free-threaded kernel, the missing build is one with the GIL."""
+        from course import interpreters
+        monkeypatch.setattr(interpreters, "current_interpreter", lambda: _interpreter(False))
+        monkeypatch.setattr(interpreters, "find_counterpart", lambda **kw: None)
+        text = gil.counterpart_markdown(None)
+        assert "no Python with the GIL was found" in text and interpreters.ENV_GIL in text
+
+    def test_found_without_the_course(self, monkeypatch):
+        """A counterpart that cannot import the course is named, with the fix."""
+        from course import interpreters
+        broken = _interpreter(False, has_course=False, course_error="ModuleNotFoundError: x")
+        monkeypatch.setattr(interpreters, "current_interpreter", lambda: _interpreter(True))
+        monkeypatch.setattr(interpreters, "find_counterpart",
+                            lambda require_course=True: None if require_course else broken)
+        text = gil.counterpart_markdown(None)
+        assert "cannot import the course (ModuleNotFoundError: x)" in text
+        assert interpreters.INSTALL_HINT in text
+
+
+class TestCompareBuilds:
+    def test_here_only(self):
+        """Without a counterpart, only this kernel runs, once per thread count."""
+        (build,) = gil.compare_builds(None, workers=(2, 1), size_ms=5)
+        assert build.here and build.label.endswith("(this kernel)") and not build.problem
+        assert sorted(build.runs) == [1, 2]
+        assert [r.workers for _, r in sorted(build.runs.items())] == [1, 2]
+
+    @pytest.mark.parametrize("workers", [(), (0,), [1, -2], "4", (True,), 4])
+    def test_bad_workers(self, workers):
+        """Thread counts must be a non-empty sequence of ints >= 1."""
+        with pytest.raises(ValueError, match=r"workers must be a non-empty sequence of thread "
+                                             r"counts >= 1 \(got "):
+            gil.compare_builds(None, workers=workers)
+
+    def test_a_broken_counterpart_is_reported_not_raised(self):
+        """A counterpart that cannot run keeps the reason, and the GIL build comes first."""
+        here_gil = gil.gil_enabled()
+        broken = _interpreter(not here_gil, has_course=False, course_error="no course")
+        builds = gil.compare_builds(broken, workers=(1,), size_ms=5)
+        assert [b.gil for b in builds] == [True, False]
+        other = next(b for b in builds if not b.here)
+        assert other.runs == {} and "cannot import the course" in other.problem
+
+    def test_on_the_counterpart(self):
+        """With another build on this machine, both run the same thread counts."""
+        from course import interpreters
+        other = interpreters.find_counterpart()
+        if other is None:
+            pytest.skip("no counterpart Python here: `make freethreaded` builds one")
+        builds = gil.compare_builds(other, workers=(2,), size_ms=10)
+        assert [b.gil for b in builds] == [True, False]
+        assert all(sorted(b.runs) == [2] and not b.problem for b in builds)
+        there = next(b for b in builds if not b.here)
+        assert there.runs[2].timeline.label.startswith(other.label)
+
+
+class TestTimeBuilds:
+    def test_times_each_build_that_ran(self):
+        """Each usable build gets its fixed-loop time; a broken one is left alone."""
+        here = gil.BuildRuns(_interpreter(gil.gil_enabled(), path=sys.executable,
+                                          prefix=sys.prefix), True)
+        broken = gil.BuildRuns(_interpreter(True), False, problem="it broke")
+        gil.time_builds([here, broken], iterations=1000, repeats=1)
+        assert here.spin_s is not None and here.spin_s > 0
+        assert broken.spin_s is None and broken.problem == "it broke"
+
+
+class TestBuildsMarkdown:
+    def test_one_row_per_run_and_problem(self):
+        """Every run is a row with its numbers; a build that failed says why."""
+        builds = _builds()
+        builds[1].problem, builds[1].runs = "timed out", {}
+        lines = gil.builds_markdown(builds).splitlines()
+        assert lines[0].startswith("| build | threads | wall | CPU/wall |")
+        assert lines[2].startswith("| CPython 3.11.7 with the GIL (this kernel) | 2 | 400 ms |")
+        assert lines[3] == ("| CPython 3.13.5 free-threaded (GIL disabled) | - | could not "
+                            "run: timed out | | |")
+
+
+class TestPlotBuilds:
+    def test_two_builds_side_by_side(self):
+        """Two columns of lanes over a running profile; the title compares CPU/wall."""
+        fig = gil.plot_builds(_builds())
+        assert len(fig.axes) == 4
+        assert fig.get_suptitle() == ("The same 2 CPU-bound threads: CPU/wall 1.00 with the "
+                                      "GIL vs 2.00 free-threaded")
+        lanes = [ax for ax in fig.axes if ax.get_title(loc="left")]
+        assert lanes[0].get_title(loc="left").startswith("CPython 3.11.7 with the GIL")
+        assert "2 threads: >=2 running 100% of the time" in lanes[1].get_title(loc="left")
+        assert lanes[0].get_xlim() == lanes[1].get_xlim()  # one time axis
+
+    def test_one_build(self):
+        """A single build draws one column, titled with its build."""
+        fig = gil.plot_builds(_builds()[:1])
+        assert len(fig.axes) == 2 and "on CPython 3.11.7 with the GIL" in fig.get_suptitle()
+
+    def test_missing_thread_count(self):
+        """Asking for a run that was not made fails with the rule."""
+        with pytest.raises(ValueError, match="no build ran 8 threads"):
+            gil.plot_builds(_builds(), workers=8)
+
+
+class TestDescribeBuilds:
+    def test_both_builds_with_overhead(self):
+        """CPU/wall of both, the overhead, and the same-work comparison, with numbers."""
+        text = gil.describe_builds(_builds(spin=(0.040, 0.050)), _report(0.1))
+        assert "CPU/wall was **1.00** with the GIL" in text and "**2.00** free-threaded" in text
+        assert "a single-thread overhead of **25%** (1.25x the time)" in text
+        # 0.25 s x 1.25 = 312 ms for the same work, against 400 ms: 1.28x faster
+        assert "about 312 ms against 400 ms with the GIL: **1.28x faster**" in text
+
+    def test_overhead_that_eats_the_gain(self):
+        """When the overhead outweighs the parallelism, the text says slower."""
+        text = gil.describe_builds(_builds(spin=(0.040, 0.080)), _report(0.1))
+        assert "**1.25x slower**" in text
+
+    def test_no_overhead_measured(self):
+        """A free-threaded loop as fast as the GIL one reports no overhead."""
+        text = gil.describe_builds(_builds(spin=(0.050, 0.045)), _report(0.1))
+        assert "**no single-thread overhead** here (0.90x the time)" in text
+
+    def test_busy_machine_is_named(self):
+        """Threads without a GIL that did not overlap on a busy machine get the caveat."""
+        builds = _builds()
+        builds[1].runs = {2: _synthetic_run(False)}
+        assert "The machine is busy" in gil.describe_builds(builds, _report(3.0))
+
+    def test_one_build_only(self):
+        """With one build, its own numbers, and why the other could not run."""
+        builds = _builds()
+        builds[1].runs, builds[1].problem = {}, "timed out"
+        text = gil.describe_builds(builds, _report(0.1))
+        assert text.startswith("Only **CPython 3.11.7 with the GIL (this kernel)** ran here: "
+                               "CPU/wall 1.00 with 2 thread(s).")
+        assert "took 40 ms" in text and "could not run: timed out" in text

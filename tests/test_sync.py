@@ -298,6 +298,45 @@ class TestSwitchPoints:
             sync.switch_points(len)
 
 
+class TestDescribeCounterRace:
+    GIL = "CPython 3.11.7 with the GIL"
+    FREE = "CPython 3.13.5 free-threaded (GIL disabled)"
+
+    def test_nothing_lost_under_the_gil(self):
+        """No loss under the GIL: the build is named and the switch rule explains why."""
+        text = sync.describe_counter_race([0, 0, 0], self.GIL, gil=True)
+        assert text.startswith(f"On this kernel, **{self.GIL}**, **no update was lost in any "
+                               "of the 3 trials.**")
+        assert "only after a call or on a backward jump" in text
+
+    def test_losses_without_a_gil(self):
+        """Losses on a free-threaded build: counted, the largest quoted, the build named."""
+        text = sync.describe_counter_race([0, 237316, 36691], self.FREE, gil=False)
+        assert text.startswith(f"On this kernel, **{self.FREE}**, **updates were lost in 2 of "
+                               "3 trials** (up to 237,316 in one). This Python runs **without "
+                               "a GIL**")
+
+    def test_lucky_run_without_a_gil(self):
+        """No loss without a GIL is called luck, not safety."""
+        text = sync.describe_counter_race([0, 0], self.FREE, gil=False)
+        assert "this time they did not happen to" in text and "backward jump" not in text
+
+    def test_losses_under_a_gil(self):
+        """Losses with a GIL point at a switch inside the increment."""
+        assert "can switch threads between the read and the write" in (
+            sync.describe_counter_race([5], self.GIL, gil=True))
+
+    def test_defaults_describe_this_kernel(self):
+        """Without arguments, the running build is named."""
+        from course.interpreters import describe_build
+        assert f"**{describe_build()}**" in sync.describe_counter_race([0])
+
+    def test_no_trials(self):
+        """An empty list of trials is refused with the rule."""
+        with pytest.raises(ValueError, match=r"lost must hold at least one trial \(got none\)"):
+            sync.describe_counter_race([])
+
+
 class TestLockCosts:
     def test_reports_each_variant(self):
         """lock_costs times the four variants, in positive nanoseconds."""
