@@ -220,13 +220,14 @@ def compare_markdown(points: dict[str, Sequence[SpeedupPoint]], models: dict[str
 
 
 def plot_speedups(series: Sequence[tuple[str, Sequence[SpeedupPoint], Model]], cores: int,
-                  ax=None):
+                  ax=None, current: int | None = None):
     """Draw measured speedups as points and Amdahl's predictions as lines.
 
     Args:
         series: ``(label, points, model)`` per curve.
         cores: usable cores, drawn as a dashed line.
         ax: an Axes to draw on (default: a new figure).
+        current: a worker count to mark, e.g. the one a slider shows.
 
     Returns:
         The matplotlib Figure; its title compares measured and predicted at the most workers.
@@ -244,6 +245,8 @@ def plot_speedups(series: Sequence[tuple[str, Sequence[SpeedupPoint], Model]], c
     ns = list(range(1, top + 1))
     ax.plot(ns, ns, ls=":", c="0.6", label="ideal: n times faster")
     ax.axhline(cores, c="0.3", lw=0.8, ls="--", label=f"{cores} cores")
+    if current is not None:  # the slider's count, so moving back to a measured count shows it
+        ax.axvline(current, c="0.75", lw=6, alpha=0.4, zorder=0, label=f"chosen: {current} workers")
     finding = []
     for i, (label, points, model) in enumerate(series):
         ax.plot(ns, [model.predict(n) for n in ns], c=f"C{i}", lw=1.5,
@@ -297,6 +300,6 @@ def explorer(series: dict[str, tuple[str, str]], models: dict[str, Model], cores
                  models[label]) for label in series]
         text = "; ".join(f"{label} {measured[label][workers].speedup:.2f}x measured, "
                          f"{models[label].predict(workers):.2f}x predicted" for label in series)
-        return plot_speedups(rows, cores), f"{workers} workers: {text}"
+        return plot_speedups(rows, cores, current=workers), f"{workers} workers: {text}"
 
     return interactive_chart(run_fn, workers=slider)
