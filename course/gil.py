@@ -716,8 +716,8 @@ class BuildRuns:
 
     @property
     def label(self) -> str:
-        """The build in a few words, e.g. "CPython 3.11.7 with the GIL (this kernel)"."""
-        return self.interpreter.label + (" (this kernel)" if self.here else "")
+        """The build in a few words, e.g. "CPython 3.11.7 with the GIL, this kernel"."""
+        return self.interpreter.label + (", this kernel" if self.here else "")
 
     @property
     def gil(self) -> bool:

@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from course import interpreters
 from pipeline import (REPO, SOLUTION, STUB, Assignment, NbgraderError, build_catalogue,
@@ -144,14 +144,23 @@ def _execute(path: Path, folder: Path) -> str:
     """Run a notebook on the kernel (no errors allowed); return what the probe cell printed."""
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
+    current = {}  # the cell running now, for the failure message
     client = NotebookClient(nb, kernel_name=KERNEL, timeout=CELL_TIMEOUT, allow_errors=False,
-                            resources={"metadata": {"path": str(folder)}})
+                            resources={"metadata": {"path": str(folder)}},
+                            on_cell_start=lambda cell, cell_index: current.update(
+                                index=cell_index, source=cell.source))
     try:
         client.execute()
+    except CellTimeoutError:
+        pytest.fail(f"{path.name}, cell {current.get('index')}, did not finish within "
+                    f"{CELL_TIMEOUT} s on {KERNEL}: hung?\n{current.get('source', '')[:500]}",
+                    pytrace=False)
+    except DeadKernelError:
+        pytest.fail(f"{path.name}: the {KERNEL} kernel died in cell {current.get('index')}:\n"
+                    f"{current.get('source', '')[:500]}", pytrace=False)
     except CellExecutionError as error:
-        failed = next((i for i, cell in enumerate(nb.cells) if any(
-            out.output_type == "error" for out in cell.get("outputs", []))), "?")
-        pytest.fail(f"{path.name}, cell {failed}, raised on {KERNEL}:\n{error}", pytrace=False)
+        pytest.fail(f"{path.name}, cell {current.get('index')}, raised on {KERNEL}:\n{error}",
+                    pytrace=False)
     return "".join(out.get("text", "") for out in nb.cells[-1].outputs).strip()
 
 

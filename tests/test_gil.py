@@ -450,7 +450,7 @@ class TestCompareBuilds:
     def test_here_only(self):
         """Without a counterpart, only this kernel runs, once per thread count."""
         (build,) = gil.compare_builds(None, workers=(2, 1), size_ms=5)
-        assert build.here and build.label.endswith("(this kernel)") and not build.problem
+        assert build.here and build.label.endswith(", this kernel") and not build.problem
         assert sorted(build.runs) == [1, 2]
         assert [r.workers for _, r in sorted(build.runs.items())] == [1, 2]
 
@@ -501,7 +501,7 @@ class TestBuildsMarkdown:
         builds[1].problem, builds[1].runs = "timed out", {}
         lines = gil.builds_markdown(builds).splitlines()
         assert lines[0].startswith("| build | threads | wall | CPU/wall |")
-        assert lines[2].startswith("| CPython 3.11.7 with the GIL (this kernel) | 2 | 400 ms |")
+        assert lines[2].startswith("| CPython 3.11.7 with the GIL, this kernel | 2 | 400 ms |")
         assert lines[3] == ("| CPython 3.13.5 free-threaded (GIL disabled) | - | could not "
                             "run: timed out | | |")
 
@@ -559,6 +559,6 @@ class TestDescribeBuilds:
         builds = _builds()
         builds[1].runs, builds[1].problem = {}, "timed out"
         text = gil.describe_builds(builds, _report(0.1))
-        assert text.startswith("Only **CPython 3.11.7 with the GIL (this kernel)** ran here: "
+        assert text.startswith("Only **CPython 3.11.7 with the GIL, this kernel** ran here: "
                                "CPU/wall 1.00 with 2 thread(s).")
         assert "took 40 ms" in text and "could not run: timed out" in text

@@ -427,6 +427,29 @@ class TestCallLog:
                 log.wrap(abs, first_waits_for=-1)
 
 
+class TestResourceTrackerWarning:
+    """The tracker's reentrancy warning would fail a graded cell by printing to stderr."""
+
+    # Run in a fresh interpreter: pytest resets warning filters set while it collects.
+    SCRIPT = (
+        "import warnings\n"
+        "from multiprocessing import resource_tracker\n"
+        "import course.mp\n"
+        "for text in ('ResourceTracker called reentrantly for resource cleanup, which is "
+        "unsupported. The semaphore object x might leak.', 'resource_tracker: process died "
+        "unexpectedly, relaunching.'):\n"
+        "    warnings.warn_explicit(text, UserWarning, resource_tracker.__file__, 1,\n"
+        "                           module='multiprocessing.resource_tracker', registry={})\n")
+
+    def test_only_the_reentrant_call_warning_is_hidden(self):
+        """After importing course.mp, "called reentrantly" is silent; other warnings show."""
+        done = subprocess.run([sys.executable, "-c", self.SCRIPT], capture_output=True,
+                              text=True, timeout=BOUND_S)
+        assert done.returncode == 0, done.stderr
+        assert "called reentrantly" not in done.stderr
+        assert "process died unexpectedly" in done.stderr
+
+
 class TestBounded:
     def test_returns_value(self):
         """A call that finishes returns its value."""
