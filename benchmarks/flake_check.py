@@ -2,7 +2,7 @@
 
     python benchmarks/flake_check.py [--runs 30] [--probe-runs 10000] [--false-alarm-runs 2000]
                                      [--deadlock-runs 300] [--assignments 02-gil ...]
-                                     [--no-load] [--no-grading] [--no-probes]
+                                     [--no-load] [--no-grading] [--no-probes] [--only NAME]
 
 While one busy process per usable core keeps the machine loaded (graded tests must pass on a
 loaded 2-core machine), it
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import queue
+import signal
 import subprocess
 import sys
 import tempfile
@@ -177,9 +178,12 @@ def probes(runs: int, false_alarm_runs: int, deadlock_runs: int, bound: float):
     ]
 
 
-def run_probes(runs: int, false_alarm_runs: int, deadlock_runs: int, bound: float) -> bool:
+def run_probes(runs: int, false_alarm_runs: int, deadlock_runs: int, bound: float,
+               only: str = "") -> bool:
     ok = True
     for name, probe, expected, count in probes(runs, false_alarm_runs, deadlock_runs, bound):
+        if only not in name:
+            continue
         started = time.perf_counter()
         wrong = sum(probe() != expected for _ in range(count))
         word = "miss" if expected else "false alarm"
@@ -203,10 +207,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-load", action="store_true", help="leave the machine idle")
     parser.add_argument("--no-grading", action="store_true")
     parser.add_argument("--no-probes", action="store_true")
+    parser.add_argument("--only", default="", help="run only the probes whose name has this")
     args = parser.parse_args(argv)
     from pipeline import list_assignments
 
     assignments = args.assignments or list_assignments(REPO / "source")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the load on the way out
     busy = [] if args.no_load else start_load(usable_cores())
     try:
         time.sleep(1)
@@ -219,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_probes:
             print("Probes under load (a miss lets a mistake through):", flush=True)
             ok = run_probes(args.probe_runs, args.false_alarm_runs, args.deadlock_runs,
-                            args.deadlock_bound) and ok
+                            args.deadlock_bound, args.only) and ok
     finally:
         stop_load(busy)
     return 0 if ok else 1

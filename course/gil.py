@@ -769,7 +769,7 @@ def counterpart_markdown(other) -> str:
 
 
 def compare_builds(other, workers: Sequence[int] = (1, 2, 4), size_ms: float = 60.0,
-                   timeout: float = 60.0) -> list[BuildRuns]:
+                   timeout: float = 20.0) -> list[BuildRuns]:
     """Run the same CPU-bound threads here and on *other*, once per thread count.
 
     Args:
@@ -777,7 +777,8 @@ def compare_builds(other, workers: Sequence[int] = (1, 2, 4), size_ms: float = 6
             or None to run here only.
         workers: thread counts to run, e.g. (1, 2, 4).
         size_ms: milliseconds of pure-Python work per thread, calibrated on each build.
-        timeout: seconds each run on *other* may take, its start-up included.
+        timeout: seconds all runs on *other* may take together, start-ups included (a
+            lesson cell must end well within nbgrader's 30 s per cell).
 
     Returns:
         One BuildRuns per build, the one with the GIL first. A build that failed to run
@@ -793,12 +794,15 @@ def compare_builds(other, workers: Sequence[int] = (1, 2, 4), size_ms: float = 6
     builds = [BuildRuns(current_interpreter(), True,
                         {n: run("cpu", n, "threads", size_ms=size_ms) for n in counts})]
     if other is not None:
-        there = BuildRuns(other, False)
+        there, deadline = BuildRuns(other, False), time.monotonic() + timeout
         try:
-            there.runs = {n: run_elsewhere(other, "cpu", n, size_ms=size_ms, timeout=timeout)
-                          for n in counts}
+            for n in counts:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"the runs on {other.path} took over {timeout:g} s")
+                there.runs[n] = run_elsewhere(other, "cpu", n, size_ms=size_ms, timeout=left)
         except (RuntimeError, TimeoutError) as error:  # a broken install, a stuck machine
-            there.problem = str(error)
+            there.problem, there.runs = str(error), {}
         builds.append(there)
     return sorted(builds, key=lambda build: not build.gil)
 
@@ -813,10 +817,11 @@ def _thread_counts(workers) -> list[int]:
 
 
 def time_builds(builds: Sequence[BuildRuns], iterations: int = SPIN_ITERATIONS,
-                repeats: int = SPIN_REPEATS) -> None:
+                repeats: int = SPIN_REPEATS, timeout: float = 10.0) -> None:
     """Time the same fixed loop on one thread of each build (``interpreters.time_cpu_work``).
 
-    Sets each build's ``spin_s``; a build that cannot run keeps None and notes why.
+    Sets each build's ``spin_s``; a build that cannot run keeps None and notes why. Each
+    build gets *timeout* seconds, its interpreter's start-up included.
     """
     from .interpreters import time_cpu_work
 
@@ -824,7 +829,8 @@ def time_builds(builds: Sequence[BuildRuns], iterations: int = SPIN_ITERATIONS,
         if build.problem:
             continue
         try:
-            build.spin_s = time_cpu_work(build.interpreter, iterations, repeats)
+            build.spin_s = time_cpu_work(build.interpreter, iterations, repeats,
+                                         timeout=timeout)
         except (RuntimeError, TimeoutError) as error:
             build.problem = str(error)
 

@@ -470,6 +470,13 @@ class TestCompareBuilds:
         other = next(b for b in builds if not b.here)
         assert other.runs == {} and "cannot import the course" in other.problem
 
+    def test_a_slow_counterpart_runs_out_of_time(self):
+        """The runs elsewhere share one deadline; running out of it is reported, not raised."""
+        slow = _interpreter(not gil.gil_enabled(), path=sys.executable)  # starts in > 1 ms
+        builds = gil.compare_builds(slow, workers=(1, 2), size_ms=5, timeout=0.001)
+        other = next(b for b in builds if not b.here)
+        assert other.runs == {} and "did not finish within 0.00" in other.problem
+
     def test_on_the_counterpart(self):
         """With another build on this machine, both run the same thread counts."""
         from course import interpreters
