@@ -128,8 +128,7 @@ def source_copy(tmp_path_factory) -> Path:
 class TestSourceOnFreeThreadedKernel:
     @by_name
     def test_source_runs_without_errors(self, case, kernel_python, source_copy, timings):
-        """Every cell of the source notebook (solutions included) runs without an error, on a
-        kernel that reports a free-threaded build with the GIL disabled."""
+        """Every cell (solutions included) runs without an error on a kernel without a GIL."""
         folder = source_copy / "source" / case.name
         for path in sorted(folder.glob("*.ipynb")):
             started = time.perf_counter()
