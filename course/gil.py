@@ -647,10 +647,18 @@ def make_blobs(count: int, size: int = 256 * 1024, seed: int = 0) -> list[bytes]
 class HashTracker:
     """A stand-in for :func:`sha256_hex` that records which thread hashed what, and when.
 
-    With two or more blobs, the call for the first blob holds on until every other call has
-    finished (at most *hold_s* seconds), then a little longer. So with two or more threads the
-    first blob finishes *last*, every time, and a function returning results in completion
-    order gets them out of order; with one thread the hold waits in vain and is recorded.
+    With two or more blobs, two holds make the record independent of how threads happen to be
+    scheduled:
+
+    - the call for the first blob holds on until every other call has finished, then a little
+      longer, so with two or more threads the first blob finishes *last*, every time, and a
+      function returning results in completion order gets them out of order;
+    - every other call holds on until the first blob's call has begun, so a thread that grabs
+      the later blobs cannot finish them all before the first one starts (free-threaded builds
+      do this often). With two or more threads, two calls are therefore always seen at once.
+
+    With one thread a hold waits in vain, which is recorded. All holds share one deadline,
+    *hold_s* seconds after the first call, so a sequential function loses at most that long.
     """
 
     def __init__(self, blobs: Sequence[bytes], hold_s: float = 3.0, settle_s: float = 0.3) -> None:
@@ -659,6 +667,7 @@ class HashTracker:
         self.hold_s = hold_s
         self.settle_s = settle_s
         self._cond = threading.Condition()  # protects every attribute below
+        self._deadline: float | None = None
         self.calls: list[tuple[int, int]] = []  # (blob index, thread ident), in start order
         self.finished: list[int] = []  # blob indexes in completion order
         self.in_flight = 0
@@ -668,15 +677,20 @@ class HashTracker:
     def __call__(self, blob: bytes) -> str:
         index = self._index.get(bytes(blob), -1)
         with self._cond:
+            if self._deadline is None:
+                self._deadline = time.monotonic() + self.hold_s
             self.calls.append((index, threading.get_ident()))
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            if index == 0 and self._hold:
-                others = len(self._index) - 1
-                if not self._cond.wait_for(lambda: len(self.finished) >= others,
-                                           timeout=self.hold_s):
-                    self.held_in_vain = True
-        if index == 0 and self._hold and not self.held_in_vain:
+            self._cond.notify_all()
+            if self._hold:
+                if index == 0:
+                    others = len(self._index) - 1
+                    self._hold_until(lambda: len(self.finished) >= others)
+                else:
+                    self._hold_until(lambda: any(i == 0 for i, _ in self.calls))
+            settle = index == 0 and self._hold and not self.held_in_vain
+        if settle:
             # as_completed yields futures that are already done in no particular order (often
             # input order), so finish clearly after the caller has started waiting.
             time.sleep(self.settle_s)
@@ -687,6 +701,11 @@ class HashTracker:
                 self.in_flight -= 1
                 self.finished.append(index)
                 self._cond.notify_all()
+
+    def _hold_until(self, condition) -> None:
+        """Wait (holding ``_cond``) for *condition* until the shared deadline; note a vain wait."""
+        if not self._cond.wait_for(condition, timeout=max(0.0, self._deadline - time.monotonic())):
+            self.held_in_vain = True
 
     @property
     def threads(self) -> int:

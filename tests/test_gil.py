@@ -4,6 +4,7 @@ import hashlib
 import sys
 import sysconfig
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -203,6 +204,31 @@ class TestHashTracker:
         assert digests == [gil.sha256_hex(b) for b in blobs]
         assert tracker.finished[0] != 0 and not tracker.held_in_vain
         assert tracker.max_in_flight >= 2 and tracker.threads >= 2
+
+    def test_later_blobs_wait_for_the_first(self):
+        """A thread that grabs the later blobs before the first one starts cannot finish them
+        all alone: the overlap is seen however the threads are scheduled."""
+        blobs = gil.make_blobs(5, size=4096)
+        tracker = gil.HashTracker(blobs, hold_s=5.0, settle_s=0.0)
+        later = threading.Thread(target=lambda: [tracker(b) for b in blobs[1:]], daemon=True)
+        later.start()
+        time.sleep(0.2)  # the first blob starts late, as when its thread is descheduled
+        first = threading.Thread(target=tracker, args=(blobs[0],), daemon=True)
+        first.start()
+        for thread in (later, first):
+            thread.join(5.0)
+            assert not thread.is_alive(), "did not finish within 5 s: deadlock?"
+        assert tracker.max_in_flight == 2 and tracker.finished[-1] == 0
+        assert not tracker.held_in_vain
+
+    def test_one_thread_in_any_order_loses_one_hold(self):
+        """Holds share one deadline: one thread taking the first blob last waits once, not per blob."""
+        blobs = gil.make_blobs(6, size=4096)
+        tracker = gil.HashTracker(blobs, hold_s=0.2)
+        started = time.monotonic()
+        assert [tracker(b) for b in reversed(blobs)] == [gil.sha256_hex(b) for b in reversed(blobs)]
+        assert time.monotonic() - started < 2.0
+        assert tracker.held_in_vain and tracker.max_in_flight == 1
 
     def test_one_thread_waits_in_vain(self):
         """One thread alone holds the first blob in vain, briefly, and is recorded."""
