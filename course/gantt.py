@@ -149,10 +149,12 @@ def _who(timeline: Timeline, lanes: int) -> str:
     threads = {(lane.get("pid", 0), lane.get("tid", 0)) for lane in timeline.lanes}
     if threads == {(0, 0)}:
         noun = "lane"  # built from segments: nothing is known about who ran them
-    elif len(pids) > 1 or pids != {os.getpid()}:
+    elif len(pids) > 1:
         noun = "process"
-    elif len(threads) > 1 or lanes == 1:
-        noun = "thread"
+    elif len(threads) > 1:
+        noun = "thread"  # of this Python or of another one (run by course.interpreters)
+    elif lanes == 1:
+        noun = "thread" if pids == {os.getpid()} else "process"
     else:
         noun = "task"  # several lanes recorded by one thread, one after another
     plural = {"process": "processes", "thread": "threads", "task": "tasks", "lane": "lanes"}

@@ -78,6 +78,17 @@ class TestDescribe:
         timeline = timeline_of(rows, pids=[HERE] * 4, tids=[7] * 4)
         assert describe(timeline) == "4 tasks ran one after another: wall 0.20 s, CPU/wall 1.00"
 
+    def test_threads_of_another_python_are_threads(self):
+        """Threads run in another interpreter (one pid, not ours, several threads) are threads."""
+        rows = [(f"t{i}", 0.5 * i, 0.5 * (i + 1)) for i in range(2)]
+        timeline = timeline_of(rows, pids=[HERE + 1] * 2, tids=[7, 8])
+        assert describe(timeline).startswith("2 threads ")
+
+    def test_one_lane_of_another_process_is_a_process(self):
+        """A single lane run by another process is that process."""
+        timeline = timeline_of([("p", 0, 0.5)], pids=[HERE + 1], tids=[7])
+        assert describe(timeline).startswith("1 process ")
+
     def test_single_lane(self):
         """One thread ran alone."""
         timeline = timeline_of([("main", 0, 0.5)], pids=[HERE], tids=[7])
