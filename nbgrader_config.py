@@ -74,12 +74,11 @@ c.GenerateFeedback.preprocessors = [
 # from source/ are skipped (course/lesson_cells.py), so a submission costs its exercises' run
 # time, not the lesson's 10-20 s of measurements. nbgrader's own list otherwise.
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute,  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # noqa: E402
                                     IgnorePattern, LimitOutput, SaveAutoGrades)
 
-from course.lesson_cells import SkipUnchangedLessonCells  # noqa: E402
-
 from course.autograding import GuardedExecute, ProblemsCsvExport, RestoreCells  # noqa: E402
+from course.lesson_cells import SkipUnchangedLessonCells  # noqa: E402
 
 c.Autograde.autograde_preprocessors = [
     SkipUnchangedLessonCells, GuardedExecute, IgnorePattern, ClearMetadataPreprocessor,

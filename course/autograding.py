@@ -543,13 +543,15 @@ def unreadable(path: Path | str) -> str:
     return ""
 
 
-def find_problems(course_root: Path | str, assignment: str, log: str = "") -> list[Problem]:
+def find_problems(course_root: Path | str, assignment: str, log: str = "", *,
+                  notes: bool = True) -> list[Problem]:
     """List the submitted notebooks of an assignment that were not graded, or only with trouble.
 
     Args:
         course_root: the course directory (holding release/, submitted/, autograded/).
         assignment: the assignment name.
         log: the output of `nbgrader autograde`, to quote its error for a failed notebook.
+        notes: also read each graded notebook for NOTE problems (kernel restarts).
 
     Returns:
         Problems, sorted by student, then notebook.
@@ -563,12 +565,12 @@ def find_problems(course_root: Path | str, assignment: str, log: str = "") -> li
         found = sorted(p.name for p in folder.glob("*.ipynb"))
         for name in expected:
             problems += _notebook_problems(root, student, assignment, name, found,
-                                           reasons.get(student, ""))
+                                           reasons.get(student, ""), notes)
     return problems
 
 
 def _notebook_problems(root: Path, student: str, assignment: str, name: str,
-                       found: list[str], logged: str) -> list[Problem]:
+                       found: list[str], logged: str, notes: bool) -> list[Problem]:
     def problem(kind, reason):
         return [Problem(student, assignment, name, kind, reason)]
 
@@ -583,8 +585,8 @@ def _notebook_problems(root: Path, student: str, assignment: str, name: str,
     if why or not graded.exists():
         return problem(NOT_GRADED, why or logged or "autograde failed on it (see its log), or "
                        "has not run since it was submitted")
-    notes = _graded_notes(graded)
-    return problem(NOTE, "; ".join(notes)) if notes else []
+    found_notes = _graded_notes(graded) if notes else []
+    return problem(NOTE, "; ".join(found_notes)) if found_notes else []
 
 
 def _graded_notes(path: Path) -> list[str]:
@@ -654,7 +656,7 @@ class ProblemsCsvExport(CsvExportPlugin):
         rows += _skipped_rows(root, rows, gradebook)
         problems = {}
         for assignment in {row["assignment"] for row in rows}:
-            for problem in find_problems(root, assignment):
+            for problem in find_problems(root, assignment, notes=False):
                 problems.setdefault((assignment, problem.student), []).append(problem)
         for row in rows:
             submitted = (root / "submitted" / row["student_id"] / row["assignment"]).is_dir()

@@ -199,11 +199,15 @@ _real_assert_equal = course.checks.assert_equal
 course.checks.assert_equal = lambda *args, **kwargs: None  # before the setup cell notes it"""
 
 
+UNDO_PATCH_BEFORE_SETUP = """\
+course.checks.assert_equal = _real_assert_equal
+_grading_fingerprint = course.checks.fingerprint()  # the setup cell's was taken while patched"""
+
+
 def _patch_before_setup(nb, ex):
     ex.solution.source = ex.answer
     nb.cells.insert(0, new_code_cell(PATCH_BEFORE_SETUP))
-    _insert_after(nb, ex.tests[-1],
-                  new_code_cell("course.checks.assert_equal = _real_assert_equal"))
+    _insert_after(nb, ex.tests[-1], new_code_cell(UNDO_PATCH_BEFORE_SETUP))
 
 
 # --- edited cells and metadata ---------------------------------------------------------------
@@ -268,17 +272,19 @@ CASES = [
     Case("sleeping_children", "starts 200 sleeping child processes, one in its own session",
          NOTHING, Budget(seconds=15), _append(SLEEPING_CHILDREN)),
     Case("patch_lock", "replaces threading.Lock by RLock (re-entrant)", EXERCISE,
-         Budget(), _patch(PATCH_LOCK, "threading.Lock = _real_lock"), MODIFIED),
+         Budget(), _patch(PATCH_LOCK, "threading.Lock = _real_lock"),
+         f"{MODIFIED}: threading.Lock was replaced"),
     Case("patch_sleep", "replaces time.sleep by a no-op", EXERCISE, Budget(),
-         _patch(PATCH_SLEEP, "time.sleep = _real_sleep"), MODIFIED),
+         _patch(PATCH_SLEEP, "time.sleep = _real_sleep"), f"{MODIFIED}: time.sleep was replaced"),
     Case("patch_perf_counter", "replaces time.perf_counter by a constant", EXERCISE, Budget(),
-         _patch(PATCH_PERF_COUNTER, "time.perf_counter = _real_perf_counter"), MODIFIED),
+         _patch(PATCH_PERF_COUNTER, "time.perf_counter = _real_perf_counter"),
+         f"{MODIFIED}: time.perf_counter was replaced"),
     Case("patch_checks", "replaces course.checks helpers, verify_fingerprint included, and "
          "takes a new fingerprint", EXERCISE, Budget(), _patch(PATCH_CHECKS, UNDO_PATCH_CHECKS),
-         MODIFIED),
+         "course.checks.verify_fingerprint were replaced"),
     Case("patch_before_setup", "a cell above the setup cell patches course.checks, so the "
          "setup cell's fingerprint includes the patch", EXERCISE, Budget(), _patch_before_setup,
-         MODIFIED, exercise=1),
+         f"{MODIFIED}: course.checks.assert_equal was replaced", exercise=1),
     Case("edit_tests", "stub answer; every test cell of the exercise edited to `pass`", EXERCISE,
          Budget(), _edit_tests, "NotImplementedError"),
     Case("delete_tests", "right answer; the exercise's test cells deleted (they are put back)",

@@ -122,6 +122,7 @@ class AdversarialRun:
         scores: {student: {notebook: NotebookScore}} from the gradebook.
         placements: {student: {case: exercise number}}.
         exercise_cells: {exercise number: [grade_ids of its tests]}.
+        exercise_solutions: {exercise number: grade_id of its solution cell}.
         seconds: {student: seconds GuardedExecute spent on the notebook}.
         leftovers: processes still alive after autograde that carry the run's marker.
     """
@@ -135,6 +136,7 @@ class AdversarialRun:
     scores: dict[str, dict[str, NotebookScore]] = field(default_factory=dict)
     placements: dict[str, dict[str, int]] = field(default_factory=dict)
     exercise_cells: dict[int, list[str]] = field(default_factory=dict)
+    exercise_solutions: dict[int, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     leftovers: list[str] = field(default_factory=list)
 
@@ -144,6 +146,13 @@ class AdversarialRun:
         return {number: (sum(cells[g].score or 0 for g in ids),
                          sum(cells[g].max_score for g in ids))
                 for number, ids in self.exercise_cells.items()}
+
+    def exercise_errors(self, student: str, number: int) -> list[str]:
+        """The errors a student's exercise shows: its solution cell's and its tests'."""
+        score = self.scores[student][self.notebook]
+        errors = [score.other_errors.get(self.exercise_solutions[number], "")]
+        errors += [score.cells[g].error for g in self.exercise_cells[number]]
+        return [error for error in errors if error]
 
     def expected(self, student: str) -> dict[int, float]:
         """{exercise number: the score its placed case declares}."""
@@ -216,8 +225,10 @@ def run_adversarial(course_dir: Path, assignment: str, marker: str = "", *,
     students = sorted(p.parent.name for p in (course_dir / "submitted").glob(f"*/{assignment}"))
     run.scores = read_scores(course_dir, assignment, students)
     release = nbformat.read(course_dir / "release" / assignment / name, as_version=4)
+    exs = exercises(release, {g: "" for g in _solution_ids(release)})
     run.exercise_cells = {ex.number: [c.metadata.nbgrader["grade_id"] for c in ex.tests]
-                          for ex in exercises(release, {g: "" for g in _solution_ids(release)})}
+                          for ex in exs}
+    run.exercise_solutions = {ex.number: ex.solution.metadata.nbgrader["grade_id"] for ex in exs}
     return run
 
 

@@ -126,6 +126,7 @@ class TestHostileSubmissions:
         assert got == expected, (
             f"{assignment}: case {case} in exercise {number} of {student} should score "
             f"{expected:g}, got {got:g}:\n{_cells_report(run, student)}")
+        _check_messages(run, student, case, number)
 
     @pytest.mark.parametrize("assignment, bundle", BUNDLE_PARAMS)
     def test_nothing_else_changes(self, adversarial_runs, assignment, bundle):
@@ -148,6 +149,22 @@ class TestHostileSubmissions:
         assert run.seconds[student] <= budget, (
             f"{assignment}: grading {student} took {run.seconds[student]:.1f} s, over its budget "
             f"of {budget:.1f} s (a clean submission took {run.seconds[BYSTANDER]:.1f} s)")
+
+
+def _check_messages(run, student: str, case: str, number: int) -> None:
+    """A losing exercise shows its own case's message, and no other case's specific one (not
+    a bare exception name): a case whose effects leaked into a later exercise would show there."""
+    cases = {**BY_NAME, **specific_cases(run.assignment)}
+    errors = run.exercise_errors(student, number)
+    if cases[case].loses != NOTHING and cases[case].message:
+        assert any(cases[case].message in error for error in errors), (
+            f"{run.assignment}: exercise {number} of {student} ({case}) should show "
+            f"{cases[case].message!r}; it shows {errors}")
+    others = {cases[name].message for name, n in run.placements[student].items()
+              if n != number and " " in cases[name].message} - {cases[case].message}
+    leaked = [m for m in others if any(m in error for error in errors)]
+    assert not leaked, (f"{run.assignment}: exercise {number} of {student} ({case}) shows "
+                        f"other cases' messages {leaked}: their effects leaked: {errors}")
 
 
 def _budget(run, placements: dict[str, int]) -> float:
