@@ -7,6 +7,8 @@
 #   make grade     autograde everything under submitted/ (NBGRADER_ARGS=--force to regrade)
 #   make freethreaded  build a free-threaded CPython 3.13 kernel (docs/free-threaded.md)
 #   make screenshots   render the README's pictures from real runs into docs/images/
+#   make flake     grade the solutions 30 times and run the race probes 10,000 times under load
+#                  (about an hour; FLAKE_ARGS="--runs 5 --probe-runs 500" for a quick look)
 
 PYTHON ?= python3
 VENV := .venv
@@ -26,7 +28,7 @@ ASSIGNMENTS = $(sort $(patsubst source/%/,%,$(dir $(wildcard source/*/*.ipynb)))
 SUBMITTED = $(sort $(notdir $(patsubst %/,%,$(wildcard submitted/*/*/))))
 AS_ROOT := $(filter 0,$(shell id -u))
 
-.PHONY: lab test release grade install freethreaded screenshots
+.PHONY: lab test release grade install freethreaded screenshots flake
 
 install: $(INSTALLED)
 
@@ -93,3 +95,7 @@ freethreaded: $(INSTALLED)
 # the JupyterLab picture, which needs Chromium).
 screenshots: $(INSTALLED)
 	$(BIN)/python scripts/screenshots.py $(SCREENSHOT_ARGS)
+
+# Print how often grading gives a wrong answer while both cores are kept busy (not a test: figures).
+flake: $(INSTALLED)
+	$(BIN)/python benchmarks/flake_check.py $(FLAKE_ARGS)

@@ -20,8 +20,23 @@ collect_ignore_glob = ["mistakes/*", "fixtures/*"]
 TIMINGS = pytest.StashKey[list]()
 
 
+# Under xdist each worker writes its timings here, and the controller prints them all.
+ARTIFACTS = REPO / "test-artifacts"
+
+
 def pytest_configure(config):
     config.stash[TIMINGS] = []
+    if not hasattr(config, "workerinput"):  # the controller, or a run without workers
+        for stale in ARTIFACTS.glob("nbgrader-timings-*.tsv"):
+            stale.unlink()
+
+
+def pytest_sessionfinish(session):
+    worker = getattr(session.config, "workerinput", {}).get("workerid")
+    if worker and session.config.stash[TIMINGS]:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"nbgrader-timings-{worker}.tsv").write_text("".join(
+            f"{label}\t{seconds:.1f}\n" for label, seconds in session.config.stash[TIMINGS]))
 
 
 @pytest.fixture(scope="session")
@@ -42,17 +57,22 @@ def generated_course(tmp_path_factory, timings) -> Path:
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """Print how long each nbgrader step took, when any ran."""
-    if config.stash[TIMINGS]:
+    """Print how long each nbgrader step took, when any ran, on any worker."""
+    rows = list(config.stash[TIMINGS])
+    if not hasattr(config, "workerinput"):
+        for path in sorted(ARTIFACTS.glob("nbgrader-timings-*.tsv")):
+            rows += [(label, float(seconds)) for label, seconds in
+                     (line.rsplit("\t", 1) for line in path.read_text().splitlines() if line)]
+    if rows:
         terminalreporter.section("nbgrader timings")
-        for label, seconds in config.stash[TIMINGS]:
+        for label, seconds in rows:
             terminalreporter.write_line(f"{label}: {seconds:.1f} s")
 
 
 def pytest_collection_modifyitems(config, items):
     """Keep each assignment's tests on one xdist worker, so its grading runs once, not per worker.
 
-    The browser tests share one JupyterLab server the same way.
+    The browser tests of a lesson share one worker, and its JupyterLab server, the same way.
     """
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -60,4 +80,6 @@ def pytest_collection_modifyitems(config, items):
         if hasattr(case, "name"):
             item.add_marker(pytest.mark.xdist_group(f"assignment-{case.name}"))
         elif "browser" in item.nodeid.split("/")[:2]:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            # One group per lesson: two workers drive a lab each and halve the suite's time.
+            lesson = callspec.params.get("lesson", "") if callspec else ""
+            item.add_marker(pytest.mark.xdist_group(f"browser-{lesson}" if lesson else "browser"))

@@ -16,6 +16,8 @@ from .lab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 EXPECT_TIMEOUT_MS = 60_000  # expect()'s default of 5 s is too short on a loaded machine
+# Each xdist worker runs its own server: keep their logs apart.
+SERVER_LOG = ARTIFACTS / f"jupyterlab-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
 
 
 def pytest_collection_modifyitems(items):
@@ -45,7 +47,7 @@ def lab(tmp_path_factory):
     finally:
         server.stop()
         ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copy2(server.log_path, ARTIFACTS / "jupyterlab.log")
+        shutil.copy2(server.log_path, SERVER_LOG)
 
 
 @pytest.fixture(scope="session")
@@ -80,5 +82,5 @@ def page(browser, lab, request):
             except Exception as error:  # the page may be gone; the log still helps
                 print(f"could not save a screenshot: {error}")
             print(f"\nbrowser test failed: screenshot {shot}, server log {lab.log_path} "
-                  f"(copied to {ARTIFACTS / 'jupyterlab.log'})")
+                  f"(copied to {SERVER_LOG})")
         context.close()

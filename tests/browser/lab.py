@@ -61,6 +61,10 @@ class LabServer:
         tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
         tracker.parent.mkdir(parents=True, exist_ok=True)
         tracker.write_text(json.dumps({"windowingMode": "none"}))
+        # Tests change open notebooks (tags that let Run All carry on past errors): never save them.
+        docmanager = settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
+        docmanager.parent.mkdir(parents=True, exist_ok=True)
+        docmanager.write_text(json.dumps({"autosave": False}))
         # nbgrader runs the `alembic` command to create the gradebook: the venv's bin comes first.
         path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
         env = dict(os.environ, PATH=path, JUPYTER_CONFIG_DIR=str(config),

@@ -65,9 +65,24 @@ def wait_idle(page, timeout_s: float = RUN_TIMEOUT_S) -> None:
     page.get_by_text(IDLE_TEXT).first.wait_for(timeout=timeout_s * 1000)
 
 
+# JupyterLab asks the kernel to stop at an error, unless the cell is tagged raises-exception:
+# tag every code cell in the open model (never saved to the course) so one Run All runs them all.
+_CARRY_ON_JS = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    const tags = cell.getMetadata('tags') || [];
+    if (cell.type === 'code' && !tags.includes('raises-exception')) {
+      cell.setMetadata('tags', [...tags, 'raises-exception']);
+    }
+  }
+}"""
+
+
 def run_all(page, timeout_s: float = RUN_TIMEOUT_S) -> list[list]:
     """Run every cell, carrying on past errors (Run All stops at the first); returns the errors."""
-    page.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
+    page.evaluate(_CARRY_ON_JS)
+    page.evaluate("() => { window.jupyterapp.commands.execute('runmenu:run-all'); }")
     deadline = time.monotonic() + timeout_s
     while True:
         wait_idle(page, max(1.0, deadline - time.monotonic()))
