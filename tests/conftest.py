@@ -69,6 +69,7 @@ def pytest_terminal_summary(terminalreporter, config):
             terminalreporter.write_line(f"{label}: {seconds:.1f} s")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the node ids
 def pytest_collection_modifyitems(config, items):
     """Keep each assignment's tests on one xdist worker, so its grading runs once, not per worker.
 

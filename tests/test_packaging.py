@@ -95,3 +95,51 @@ class TestEntryPoints:
         ignored = set((REPO / ".gitignore").read_text().split())
         assert {"/gradebook.db", "/submitted/", "/feedback/", "/autograded/*"} <= ignored
 
+
+
+GROUPED_PROJECT = {
+    "conftest.py": '''
+import pytest
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "added" in item.name:
+            item.add_marker(pytest.mark.xdist_group("added"))
+''',
+    "test_grouped.py": '''
+import pytest
+
+@pytest.mark.parametrize("i", range(4))
+def test_added(i):
+    pass
+
+@pytest.mark.xdist_group("declared")
+@pytest.mark.parametrize("i", range(4))
+def test_declared(i):
+    pass
+''',
+}
+
+
+class TestWorkerGroups:
+    def test_loadgroup_keeps_each_group_on_one_worker(self, tmp_path):
+        """`make test` grades each assignment once because --dist loadgroup keeps its tests on one
+        worker; some pytest / xdist pairs silently stop grouping (then every worker grades it)."""
+        import subprocess
+        import sys
+
+        for name, text in GROUPED_PROJECT.items():
+            (tmp_path / name).write_text(text)
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "-n", "2",
+             "--dist", "loadgroup", str(tmp_path)],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        workers: dict[str, set[str]] = {}
+        for worker, test in re.findall(r"\[(gw\d+)\].*PASSED (\S+)", done.stdout):
+            workers.setdefault(test.split("[")[0].rsplit("::", 1)[-1], set()).add(worker)
+        assert set(workers) == {"test_added", "test_declared"}, done.stdout[-2000:]
+        split = {test: sorted(ws) for test, ws in workers.items() if len(ws) > 1}
+        assert not split, (f"--dist loadgroup split a group across workers: {split}. Check the "
+                           "pytest / pytest-xdist versions pyproject.toml allows.")
