@@ -9,9 +9,9 @@
   whose nbgrader_config.py forces that kernel (``c.Execute.kernel_name``), and checks, in every
   autograded notebook, that the doctor table says free-threaded, GIL disabled.
 
-Which lessons' mistakes are graded here: 02-gil's by default (its exercises are about the GIL,
-and they take about 40 s); ``FREETHREADED_MISTAKES=all`` grades every lesson's (about 6 minutes
-more on 2 cores, most of it lesson 4's process pools), or name lessons, comma-separated.
+Every lesson's mistakes are graded here by default, as on the default kernel (about 8 minutes
+of grading on 2 cores, most of it lesson 4's process pools). ``FREETHREADED_MISTAKES`` names
+the lessons whose mistakes to grade, comma-separated (``02-gil`` for a quick run), or ``all``.
 tests/test_pipeline.py grades every mistake on the default kernel either way.
 
 When the kernel is missing, the tests skip with the reason; under CI (``CI=true``) they fail,
@@ -51,7 +51,7 @@ PROBE = ("import sys, sysconfig\n"
          "getattr(sys, '_is_gil_enabled', lambda: True)(), sys.version.split()[0])")
 
 MISTAKES_ENV = "FREETHREADED_MISTAKES"
-DEFAULT_MISTAKES = "02-gil"
+DEFAULT_MISTAKES = "all"
 
 CASES = [Assignment(name, REPO / "source", REPO / "tests" / "mistakes")
          for name in list_assignments(REPO / "source")]

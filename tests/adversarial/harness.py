@@ -205,16 +205,16 @@ def run_adversarial(course_dir: Path, assignment: str, marker: str = "", *,
     Args:
         course_dir: a course holding source/<assignment>, its release and its gradebook.
         assignment: the assignment name.
-        marker: the value of RUN_MARKER in this process's environment (which nbgrader and all
-            it starts inherit); processes carrying it and working in *course_dir* after the run
-            are reported as left behind.
+        marker: a value for RUN_MARKER in nbgrader's environment (which all it starts
+            inherit); processes carrying it and working in *course_dir* after the run are
+            reported as left behind.
         timeout: seconds for the autograde command.
     """
     name, placements = build_submissions(course_dir, assignment)
     run = AdversarialRun(assignment, course_dir, Path(name).stem, placements=placements)
     started = time.perf_counter()
     result = run_nbgrader(course_dir, "autograde", assignment, "--force", timeout=timeout,
-                          check=False)
+                          check=False, env={RUN_MARKER: marker} if marker else None)
     run.elapsed = time.perf_counter() - started
     if marker:
         time.sleep(0.5)  # let killed processes leave the process table

@@ -27,7 +27,7 @@ from pipeline import (REPO, NbgraderError, list_assignments, load_config, make_c
                       read_notebooks, run_nbgrader)
 
 from .cases import BROKEN_FILES, BUNDLES, BY_NAME, MISSING, NOT_GRADED, NOTHING, ZERO
-from .harness import BYSTANDER, RUN_MARKER, marked_processes, run_adversarial, specific_cases
+from .harness import BYSTANDER, marked_processes, run_adversarial, specific_cases
 
 ASSIGNMENTS = list_assignments(REPO / "source")
 BASE_FACTOR, BASE_SLACK = 2.0, 10.0  # a hostile submission's clean part may run this much slower
@@ -70,8 +70,9 @@ def adversarial_runs(request, generated_course, tmp_path_factory, timings):
         item.callspec.params["assignment"] for item in request.session.items
         if "assignment" in getattr(getattr(item, "callspec", None), "params", {})}
     futures: dict[str, Future] = {}
-    with pytest.MonkeyPatch.context() as patch, ThreadPoolExecutor(PARALLEL) as pool:
-        patch.setenv(RUN_MARKER, marker)  # inherited by nbgrader, its kernels and their children
+    # The marker goes to nbgrader's environment only (its kernels and their children inherit
+    # it), never this worker's: tests run here later, such as the browser's, must not carry it.
+    with ThreadPoolExecutor(PARALLEL) as pool:
 
         def get(assignment: str):
             if assignment not in futures:

@@ -93,7 +93,8 @@ def load_config(course_dir: Path | str = REPO):
 
 
 def run_nbgrader(course_dir: Path | str, *args: str, timeout: float = 600,
-                 check: bool = True) -> subprocess.CompletedProcess:
+                 check: bool = True, env: dict[str, str] | None = None
+                 ) -> subprocess.CompletedProcess:
     """Run `nbgrader <args>` in a course directory.
 
     Args:
@@ -101,6 +102,7 @@ def run_nbgrader(course_dir: Path | str, *args: str, timeout: float = 600,
         *args: the command line after `nbgrader`.
         timeout: seconds before nbgrader and every process it started (kernels too) are killed.
         check: raise if nbgrader exits with an error.
+        env: variables to add to nbgrader's environment (and so to all it starts).
 
     Returns:
         The finished process, with stdout and stderr merged into .stdout and the run time in
@@ -111,7 +113,7 @@ def run_nbgrader(course_dir: Path | str, *args: str, timeout: float = 600,
     """
     command = [sys.executable, "-m", "nbgrader", *args]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=course_dir, env=_environment(),
+    process = subprocess.Popen(command, cwd=course_dir, env={**_environment(), **(env or {})},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                stdin=subprocess.DEVNULL)
     try:
