@@ -4,7 +4,8 @@
 #   make lab       open the course in JupyterLab (PORT=8888 IP=0.0.0.0 LAB_ARGS=... optional)
 #   make test      run every test (PYTEST_ARGS="-k fixture" to pick some)
 #   make release   regenerate release/ from source/ with nbgrader generate_assignment
-#   make grade     autograde everything under submitted/ (NBGRADER_ARGS=--force to regrade)
+#   make grade     autograde everything under submitted/ and list what could not be graded
+#                  (NBGRADER_ARGS=--force to regrade)
 #   make freethreaded  build a free-threaded CPython 3.13 kernel (docs/free-threaded.md)
 #   make screenshots   render the README's pictures from real runs into docs/images/
 #   make flake     grade the solutions 30 times and run the race probes 10,000 times under load
@@ -84,9 +85,10 @@ release: $(INSTALLED)
 gradebook.db: | $(INSTALLED)
 	$(MAKE) --no-print-directory release
 
+# scripts/grade.py runs nbgrader autograde per assignment, then lists every notebook it could not
+# grade, and why, and exits non-zero for them: never a silent 0.
 grade: $(INSTALLED) | gradebook.db
-	@test -n "$(SUBMITTED)" || echo "nothing to grade: submitted/<student>/<assignment>/ is empty"
-	@set -e; for a in $(SUBMITTED); do nbgrader autograde "$$a" $(NBGRADER_ARGS); done
+	$(BIN)/python scripts/grade.py $(NBGRADER_ARGS)
 
 freethreaded: $(INSTALLED)
 	bash scripts/freethreaded.sh '$(CURDIR)'
