@@ -89,29 +89,41 @@ class LabServer:
         return self
 
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with code {self.process.returncode}; "
-                                   f"see {self.log_path}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"JupyterLab did not answer within {STARTUP_TIMEOUT_S} s; "
-                           f"see {self.log_path}")
+        fetch(f"{self.url}/api/status?token={self.token}", self.process, self.log_path, "JupyterLab")
 
     def stop(self) -> None:
         """Stop the server and every kernel it started (they share its process group)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        if self.process is not None:
+            stop_group(self.process)
+
+
+def fetch(url: str, process: subprocess.Popen, log_path: Path, what: str,
+          timeout_s: float = STARTUP_TIMEOUT_S) -> str:
+    """The body at *url*, retried until the server *process* answers; an error naming its log
+    when it exits or stays silent for *timeout_s*."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {process.returncode}; see {log_path}")
         try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{what} did not serve {url.split('?')[0]} within {timeout_s} s; "
+                       f"see {log_path}")
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Stop *process* and everything in its process group (started with start_new_session)."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
 
 
 def copy_course(repo: Path, destination: Path) -> Path:
