@@ -384,12 +384,13 @@ class TestCallLog:
         assert os.getpid() not in {call.pid for call in calls}
 
     def test_first_waits_for_others(self):
-        """With first_waits_for=2, the first item's result arrives after another one's."""
+        """With first_waits_for=2, the first call to start (on -1 or -2, whichever worker gets
+        there first) returns after two other calls, so the results leave input order."""
         with mp.CallLog() as log, mp.context(FAST).Pool(2) as pool:
             probe = log.wrap(abs, first_waits_for=2)
             got = list(pool.imap_unordered(probe, [-1, -2, -3, -4]))
             pids = log.pids()
-        assert got[0] != 1 and sorted(got) == [1, 2, 3, 4]
+        assert not {1, 2} <= set(got[:2]) and sorted(got) == [1, 2, 3, 4]
         assert len(pids) == 2
 
     def test_hold_is_bounded(self):
