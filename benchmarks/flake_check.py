@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the nbgrader pipeline harness lives in tests/pipeline
 
 import course  # noqa: E402
-from course import checks, sync  # noqa: E402
+from course import testing, sync  # noqa: E402
 from course.timeline import usable_cores  # noqa: E402
 
 
@@ -104,7 +104,7 @@ def answer(path_or_source: str | Path, grade_id: str) -> dict:
 def lost_updates(account_class) -> bool:
     """Lesson 3's safe_account_counts_deposits: True when it reports lost deposits."""
     try:
-        checks.assert_no_lost_updates(account_class, lambda a, w: a.deposit(1),
+        testing.assert_no_lost_updates(account_class, lambda a, w: a.deposit(1),
                                       lambda a: a.balance)
     except AssertionError:
         return True
@@ -120,7 +120,7 @@ def overdraws(account_class) -> bool:
         except ValueError:
             pass
 
-    report = checks.race_probe(lambda: account_class(40), withdraw_or_refuse,
+    report = testing.race_probe(lambda: account_class(40), withdraw_or_refuse,
                                lambda a: a.balance, gain=-0.5, trials=5)
     return set(report.observed) != {0}
 
@@ -132,7 +132,7 @@ def deadlocks(transfer, bound: float) -> bool:
         transfer(source, target, 1)
 
     try:
-        checks.assert_no_lost_updates(lambda: (sync.Account(100, "A"), sync.Account(100, "B")),
+        testing.assert_no_lost_updates(lambda: (sync.Account(100, "A"), sync.Account(100, "B")),
                                       opposing, lambda p: p[0].balance + p[1].balance, gain=0,
                                       timeout=bound)
     except AssertionError:
@@ -140,11 +140,11 @@ def deadlocks(transfer, bound: float) -> bool:
     return False
 
 
-class _Unlocked(checks.SlowCounter):
+class _Unlocked(testing.SlowCounter):
     """A counter with no lock (SlowCounter's own increment)."""
 
 
-class _Locked(checks.SlowCounter):
+class _Locked(testing.SlowCounter):
     def __init__(self):
         super().__init__()
         self._lock = threading.Lock()
@@ -164,9 +164,9 @@ def probes(runs: int, false_alarm_runs: int, deadlock_runs: int, bound: float):
     safe = answer(lesson, "safe_account")["SafeAccount"]
     ordered = answer(lesson, "transfer")["transfer"]
     return [
-        ("race_probe: counter without a lock", lambda: checks.race_probe(_Unlocked).raced,
+        ("race_probe: counter without a lock", lambda: testing.race_probe(_Unlocked).raced,
          True, runs),
-        ("race_probe: locked counter", lambda: checks.race_probe(_Locked).raced, False,
+        ("race_probe: locked counter", lambda: testing.race_probe(_Locked).raced, False,
          false_alarm_runs),
         ("lost deposits: ex1_no_lock", lambda: lost_updates(no_lock), True, runs),
         ("lost deposits: solution", lambda: lost_updates(safe), False, false_alarm_runs),

@@ -4,12 +4,12 @@
 (charts) and ipywidgets (explorers) load the first time a chart or widget is asked for.
 """
 
-from . import checks, doctor, interpreters
+from . import doctor, interpreters, testing
 from .experiments import BACKENDS, START_METHODS, WORKLOADS, Result, run
 from .timeline import Lane, Metrics, Recorder, Segment, Timeline, usable_cores
 
 __all__ = [
-    "checks", "doctor", "interpreters",
+    "doctor", "interpreters", "testing",
     "BACKENDS", "START_METHODS", "WORKLOADS", "Result", "run",
     "Lane", "Metrics", "Recorder", "Segment", "Timeline", "usable_cores",
     "plot_gantt", "plot_bars", "describe", "explorer", "interactive_chart", "SliderChart",

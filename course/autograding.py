@@ -83,11 +83,11 @@ def _kernel_seal(name):
     import types
 
     try:
-        from course import checks
+        from course import testing
     except ImportError:  # a kernel without this course: nothing to guard
-        checks = None
-    saved = checks.fingerprint() if checks else {}
-    verify = checks.verify_fingerprint if checks else None
+        testing = None
+    saved = testing.fingerprint() if testing else {}
+    verify = testing.verify_fingerprint if testing else None
 
     def from_notebook(obj):
         code = getattr(obj, "__code__", None) or getattr(getattr(obj, "__func__", None),

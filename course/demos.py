@@ -809,7 +809,7 @@ def watch_printing(fn: Callable, timeout: float = 5.0, hold: float = 0.2) -> Pri
     Raises:
         AssertionError: *fn* did not finish within *timeout* (says where threads are stuck).
     """
-    from .checks import finishes_within
+    from .testing import finishes_within
 
     writer, before = _HoldingWriter(hold), set(threading.enumerate())
 

@@ -42,7 +42,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from .checks import finishes_within
+from .testing import finishes_within
 from .timeline import READY, RUNNING, WAITING, Timeline, usable_cores
 from .workloads import plan, run_lane
 
@@ -1090,7 +1090,7 @@ def _stop_pool(pool) -> None:
 def bounded(fn: Callable, seconds: float, /, *args, **kwargs) -> Any:
     """Call ``fn(*args, **kwargs)`` under a time limit and leave no worker process behind.
 
-    Like :func:`course.checks.finishes_within`, plus: pools, executors and processes the call
+    Like :func:`course.testing.finishes_within`, plus: pools, executors and processes the call
     started are ended afterwards in every case, and a call that *returns* while processes it
     started still run fails, because the caller's joins are part of the contract.
 

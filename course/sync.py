@@ -3,7 +3,7 @@
 Threads share memory, so two of them can read the same old value and both write back their
 update: one update is lost. Since CPython 3.10 a thread switch happens only after calls and on
 backward jumps, so a bare ``counter += 1`` almost never loses an update under the GIL; the
-accounts here read and write through :class:`course.checks.YieldingAccount`, whose ``read`` and
+accounts here read and write through :class:`course.testing.YieldingAccount`, whose ``read`` and
 ``write`` give other threads a turn, so a missing lock loses updates every time (design.md
 section 3).
 
@@ -30,7 +30,7 @@ from time import perf_counter_ns as _now_ns
 from time import sleep as _sleep  # bound at import: a patched time.sleep cannot hide a race
 from typing import Any, Callable, Sequence
 
-from .checks import YieldingAccount, race_probe
+from .testing import YieldingAccount, race_probe
 from .timeline import READY, RUNNING, WAITING, Timeline
 
 __all__ = [
@@ -313,7 +313,7 @@ class CountingEvent(threading.Event):
 
 # --- an account that shows its race ---------------------------------------------------------
 class Account(YieldingAccount):
-    """A :class:`course.checks.YieldingAccount` that draws its reads and writes on the trace.
+    """A :class:`course.testing.YieldingAccount` that draws its reads and writes on the trace.
 
     ``read`` gives other threads a turn after reading, ``write`` before writing, so two
     threads that read-modify-write without a lock lose updates every time. Between a read and
@@ -751,7 +751,7 @@ def expect_error(error: type[BaseException], fn: Callable, *args, what: str, hin
     Raises:
         AssertionError: *fn* returned instead, raised something else, or did not finish.
     """
-    from .checks import finishes_within
+    from .testing import finishes_within
 
     try:
         value = finishes_within(fn, timeout, *args)

@@ -13,6 +13,7 @@ lock). Segment kinds after classification: ``running``, ``ready``, ``waiting``, 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import statistics
 import threading
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 __all__ = [
-    "WORK", "WAIT", "RUNNING", "READY", "WAITING", "STARTUP", "SEGMENT_KINDS",
+    "WORK", "WAIT", "RUNNING", "READY", "WAITING", "STARTUP", "SEGMENT_KINDS", "RAW_KINDS",
     "Lane", "Recorder", "Segment", "Metrics", "Timeline", "usable_cores",
 ]
 
@@ -32,6 +33,8 @@ READY = "ready"
 WAITING = "waiting"
 STARTUP = "startup"
 SEGMENT_KINDS = (RUNNING, READY, WAITING, STARTUP)
+RAW_KINDS = (WORK, WAIT)
+LANE_MODES = ("threads", "tasks")
 _RAW_TO_SEGMENT = {WORK: RUNNING, WAIT: WAITING, STARTUP: STARTUP}
 
 # A chunk is "stretched" (it lost the CPU or the GIL part-way) when it is both this many
@@ -61,10 +64,12 @@ class Lane:
     """
 
     __slots__ = ("name", "pid", "tid", "spans", "cpu_start_ns", "cpu_ns", "clock_pair",
-                 "launch_ns")
+                 "launch_ns", "classify")
 
-    def __init__(self, name: str, launch_ns: int | None = None) -> None:
+    def __init__(self, name: str, launch_ns: int | None = None, classify: bool = True) -> None:
         self.name = str(name)
+        # False: each span is taken as it is (a whole job, say), never split into "ready".
+        self.classify = classify
         self.pid = os.getpid()
         self.tid = threading.get_native_id()
         self.spans: list[tuple[int, int, str]] = []
@@ -78,6 +83,14 @@ class Lane:
         """Append one raw span; *kind* is ``"work"`` or ``"wait"``."""
         self.spans.append((start_ns, end_ns, kind))
 
+    def span(self, kind: str = WORK) -> "_Span":
+        """Record the time a ``with`` block takes as one span of *kind* ("work" or "wait").
+
+        Raises:
+            ValueError: *kind* is not "work" or "wait".
+        """
+        return _Span(self.spans, _raw_kind(kind))
+
     def close(self) -> "Lane":
         """Stop the lane's CPU clock; returns the lane."""
         self.cpu_ns = time.thread_time_ns() - self.cpu_start_ns
@@ -87,30 +100,130 @@ class Lane:
         """Return the lane as plain data, cheap to pickle across a process boundary."""
         return {"name": self.name, "pid": self.pid, "tid": self.tid, "spans": self.spans,
                 "cpu_ns": self.cpu_ns, "clock_pair": self.clock_pair,
-                "launch_ns": self.launch_ns}
+                "launch_ns": self.launch_ns, "classified": not self.classify}
 
 
 class Recorder:
-    """Hand out lanes to threads of this process and collect them into a :class:`Timeline`."""
+    """Record what threads (or asyncio tasks) do, and when, into one :class:`Timeline`.
 
-    def __init__(self) -> None:
+    In plain code, wrap each stretch of work in ``with rec.span("work"):`` and each wait in
+    ``with rec.span("wait"):``; every thread (or task, with ``lanes="tasks"``) gets a lane of
+    its own, named after it, the first time it records. Lanes recorded in other processes
+    (``Lane.export()``, sent back through a pool or a queue) join with :meth:`add`.
+    Hot loops can take a lane once with :meth:`lane` and append to ``lane.spans``.
+
+    Args:
+        lanes: "threads" (one lane per thread, the default) or "tasks" (one lane per asyncio
+            task; code outside any task records on its thread's lane).
+        classify: split stretched "work" spans into "ready, not running" (the default, for
+            work recorded in small chunks); False takes every span as it is, e.g. a whole job.
+
+    Raises:
+        ValueError: *lanes* is neither "threads" nor "tasks".
+    """
+
+    def __init__(self, lanes: str = "threads", classify: bool = True) -> None:
+        if lanes not in LANE_MODES:
+            raise ValueError(f"lanes must be one of {', '.join(LANE_MODES)} (got {lanes!r})")
+        self.lanes_by = lanes
+        self.classify = bool(classify)
         self._lanes: list[Lane] = []
-        self._lock = threading.Lock()  # protects self._lanes
+        self._exports: list[dict] = []
+        self._by_owner: dict = {}
+        self._lock = threading.Lock()  # protects self._lanes, self._exports, self._by_owner
         self.start_ns = time.perf_counter_ns()
 
     def lane(self, name: str | None = None) -> Lane:
-        """Create and register a lane for the calling thread."""
-        lane = Lane(name if name is not None else threading.current_thread().name)
+        """Create and register a new lane (named after the calling thread by default)."""
+        lane = Lane(name if name is not None else threading.current_thread().name,
+                    classify=self.classify)
         with self._lock:
             self._lanes.append(lane)
         return lane
+
+    def span(self, kind: str = WORK) -> "_Span":
+        """Record the ``with`` block as one span of *kind* ("work" or "wait") on the caller's lane.
+
+        Raises:
+            ValueError: *kind* is not "work" or "wait".
+        """
+        return _Span(self._own_lane().spans, _raw_kind(kind))
+
+    def add(self, exports) -> None:
+        """Add lanes recorded elsewhere: ``Lane.export()`` dicts, e.g. returned by a pool.
+
+        Raises:
+            TypeError: an item is not a lane export.
+        """
+        items = [exports] if isinstance(exports, dict) else list(exports)
+        for item in items:
+            if not (isinstance(item, dict) and {"name", "pid", "spans"} <= item.keys()):
+                raise TypeError("add() takes Lane.export() dicts (or a list of them) "
+                                f"(got {type(item).__name__})")
+        with self._lock:
+            self._exports.extend(items)
 
     def timeline(self, label: str = "", end_ns: int | None = None) -> "Timeline":
         """Return the timeline of every lane so far, over the window start..end_ns (or now)."""
         end = time.perf_counter_ns() if end_ns is None else end_ns
         with self._lock:
-            exports = [lane.export() for lane in self._lanes]
+            exports = [lane.export() for lane in self._lanes] + list(self._exports)
         return Timeline.from_lanes(exports, start_ns=self.start_ns, end_ns=end, label=label)
+
+    def _own_lane(self) -> Lane:
+        """The calling thread's (or task's) lane, created on first use."""
+        owner, name = _owner(self.lanes_by)
+        lane = self._by_owner.get(owner)  # a dict lookup is atomic; creation takes the lock
+        if lane is None:
+            with self._lock:
+                lane = self._by_owner.get(owner)
+                if lane is None:
+                    lane = self._by_owner[owner] = Lane(name, classify=self.classify)
+                    self._lanes.append(lane)
+        return lane
+
+
+class _Span:
+    """The context manager behind ``span()``: appends (start_ns, end_ns, kind) on exit."""
+
+    __slots__ = ("_spans", "_kind", "_start")
+
+    def __init__(self, spans: list, kind: str) -> None:
+        self._spans, self._kind = spans, kind
+
+    def __enter__(self) -> "_Span":
+        self._start = time.perf_counter_ns()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._spans.append((self._start, time.perf_counter_ns(), self._kind))
+
+
+def _raw_kind(kind: str) -> str:
+    if kind not in RAW_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(RAW_KINDS)} (got {kind!r})")
+    return kind
+
+
+def _owner(lanes_by: str) -> tuple[object, str]:
+    """(key, lane name) of what is recording now: the current task, else the thread."""
+    if lanes_by == "tasks":
+        try:
+            import asyncio
+            task = asyncio.current_task()
+        except RuntimeError:  # no running event loop in this thread
+            task = None
+        if task is not None:
+            return task, task.get_name()  # the key keeps the task alive: ids are reused
+    thread = threading.current_thread()
+    process = multiprocessing.current_process()
+    if process.name == "MainProcess":
+        name = thread.name
+    elif thread is threading.main_thread():
+        name = process.name
+    else:
+        name = f"{process.name} {thread.name}"
+    return thread, name  # a Thread object runs once: one object, one OS thread
 
 
 @dataclass(frozen=True)
@@ -284,6 +397,11 @@ class Timeline:
         busy = sum((t1 - t0) * n for (t0, n), (t1, _) in zip(steps, steps[1:]))
         return busy / self.wall_ns if self.wall_ns else 0.0
 
+    def plot(self, **options):
+        """Draw this timeline as a Gantt chart (see ``course.plot_gantt`` for the options)."""
+        from .gantt import plot_gantt  # matplotlib loads only when a chart is drawn
+        return plot_gantt(self, **options)
+
     def metrics(self) -> Metrics:
         """Compute the timeline's :class:`Metrics`."""
         wall = self.wall_ns
@@ -334,7 +452,7 @@ def _classify_lane(lane: dict) -> list[Segment]:
     """Classify one lane's raw chunks and merge neighbours of the same kind."""
     spans = sorted(lane["spans"])
     if lane.get("classified"):
-        kinds = [(s, e, k) for s, e, k in spans]
+        kinds = [(s, e, _RAW_TO_SEGMENT.get(k, k)) for s, e, k in spans]
         gap = 0
     else:
         median = _median_work_ns(spans)

@@ -127,17 +127,17 @@ class TestGuardedExecute:
         a patch before the setup cell too; undoing the patch passes again."""
         nb, _ = execute([
             new_code_cell("import time\n_sleep = time.sleep\ntime.sleep = lambda s: None"),
-            new_code_cell("from course import checks\n_fp = checks.fingerprint()"),
-            graded_cell("checks.verify_fingerprint(_fp)", "before_setup"),
-            new_code_cell("time.sleep = _sleep\n_verify = checks.verify_fingerprint\n"
-                          "checks.verify_fingerprint = lambda saved: None\n"
-                          "_fp = checks.fingerprint()"),
-            graded_cell("checks.verify_fingerprint(_fp)", "verify_replaced"),
-            new_code_cell("checks.verify_fingerprint = _verify\n_fp = checks.fingerprint()"),
-            graded_cell("checks.verify_fingerprint(_fp)", "restored"),
+            new_code_cell("from course import testing\n_fp = testing.fingerprint()"),
+            graded_cell("testing.verify_fingerprint(_fp)", "before_setup"),
+            new_code_cell("time.sleep = _sleep\n_verify = testing.verify_fingerprint\n"
+                          "testing.verify_fingerprint = lambda saved: None\n"
+                          "_fp = testing.fingerprint()"),
+            graded_cell("testing.verify_fingerprint(_fp)", "verify_replaced"),
+            new_code_cell("testing.verify_fingerprint = _verify\n_fp = testing.fingerprint()"),
+            graded_cell("testing.verify_fingerprint(_fp)", "restored"),
         ])
         assert "time.sleep was replaced" in errors(nb.cells[2])[0]
-        assert "course.checks.verify_fingerprint" in errors(nb.cells[4])[0]
+        assert "course.testing.verify_fingerprint" in errors(nb.cells[4])[0]
         assert all(MODIFIED in e for e in errors(nb.cells[2]) + errors(nb.cells[4]))
         assert errors(nb.cells[6]) == []
 

@@ -13,7 +13,7 @@ import time
 import pytest
 from matplotlib.figure import Figure
 
-from course import checks, mp
+from course import testing, mp
 
 FORK = "fork" in mp.START_METHODS
 needs_fork = pytest.mark.skipif(not FORK, reason="fork is not available on this platform")
@@ -397,7 +397,7 @@ class TestCallLog:
         """With no other process, the first call waits hold_s and then runs anyway."""
         with mp.CallLog() as log:
             probe = log.wrap(abs, first_waits_for=1, hold_s=0.2)
-            assert checks.finishes_within(probe, BOUND_S, -5) == 5
+            assert testing.finishes_within(probe, BOUND_S, -5) == 5
             assert log.pids() == [os.getpid()]
 
     def test_timeline_has_a_lane_per_process(self):

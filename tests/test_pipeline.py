@@ -238,8 +238,8 @@ class TestParseMistake:
 
     @pytest.mark.parametrize("text, message", [
         ('LOSES = 1\n# %% grade_id: a\nx\n', "a docstring saying what the mistake is"),
-        ('"""D."""\n# %% grade_id: a\nx\n', r"LOSES must be a number > 0 \(got None\)"),
-        ('"""D."""\nLOSES = 0\n# %% grade_id: a\nx\n', r"LOSES must be a number > 0 \(got 0\)"),
+        ('"""D."""\n# %% grade_id: a\nx\n', r"LOSES must be a number >= 0, .* \(got None\)"),
+        ('"""D."""\nLOSES = "3"\n# %% grade_id: a\nx\n', r"LOSES must be a number >= 0, .* \(got '3'\)"),
         ('"""D."""\nLOSES = 1\n', "no '# %% grade_id: <id>' block"),
         ('"""D."""\nLOSES = 1\nimport os\n# %% grade_id: a\nx\n', "header may only set"),
         ('"""D."""\nLOSES = 1\n# %% grade_id: a\nx\n# %% grade_id: a\ny\n', "appears twice"),

@@ -8,7 +8,7 @@ import time
 import pytest
 from matplotlib.figure import Figure
 
-from course import checks, sync
+from course import testing, sync
 from course.timeline import READY, RUNNING, WAITING, Timeline
 
 BOUND = 5.0  # seconds any single wait in these tests may take
@@ -209,7 +209,7 @@ class TestAccount:
                     pass
 
         with pytest.raises(AssertionError, match="did not finish"):
-            checks.finishes_within(sync.Threads([(move, (a, b)), (move, (b, a))]).run, 1.0)
+            testing.finishes_within(sync.Threads([(move, (a, b)), (move, (b, a))]).run, 1.0)
 
     def test_lost_per_run(self):
         """lost_per_run repeats the race and reports the losses of each run."""
@@ -355,8 +355,8 @@ class TestCappedJobs:
     def test_cap_holds_and_is_reached(self, limit, workers):
         """Never more than limit jobs at once, and min(limit, workers) together at some point."""
         timeline = sync.capped_jobs(limit, workers, jobs_each=2, job_s=0.01)
-        checks.assert_at_most_at_once(timeline, limit, kind=RUNNING)
-        checks.assert_reached(timeline, min(limit, workers), kind=RUNNING)
+        testing.assert_at_most_at_once(timeline, limit, kind=RUNNING)
+        testing.assert_reached(timeline, min(limit, workers), kind=RUNNING)
 
     @pytest.mark.parametrize("kwargs, message", [
         ({"limit": 0}, "limit must be >= 1"), ({"workers": 0}, "workers must be >= 1"),

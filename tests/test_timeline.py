@@ -159,3 +159,96 @@ class TestDescheduledGaps:
         spans = [(0, 0.05, WORK), (0.05, 1, WAIT), (3, 3.05, WORK)]
         timeline = Timeline.from_lanes([lane_export("a", spans)], 0, 4 * MS)
         assert READY not in [s.kind for s in timeline.segments()]
+
+
+class TestRecorderSpans:
+    def test_each_thread_gets_its_own_named_lane(self):
+        """span() records on the calling thread's lane, created on first use and named after it."""
+        rec = Recorder()
+        meet = threading.Barrier(3)
+
+        def worker():
+            with rec.span("wait"):
+                meet.wait(5)
+            with rec.span("work"):
+                sum(range(1000))
+
+        threads = [threading.Thread(target=worker, name=f"worker {i}") for i in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(5)
+        timeline = rec.timeline()
+        assert sorted(timeline.lane_names) == ["worker 0", "worker 1", "worker 2"]
+        assert all(len(lane["spans"]) == 2 for lane in timeline.lanes)
+        assert timeline.max_at_once(WAITING) == 3
+
+    def test_span_records_even_when_the_block_raises(self):
+        """A block that raises still ran: its span is recorded, and the error passes through."""
+        rec = Recorder()
+        with pytest.raises(KeyError):
+            with rec.span():
+                raise KeyError("x")
+        (lane,) = rec.timeline().lanes
+        assert [kind for _, _, kind in lane["spans"]] == [WORK]
+
+    def test_unclassified_spans_are_taken_as_they_are(self):
+        """With classify=False a long work span stays running, never split into ready."""
+        rec = Recorder(classify=False)
+        with rec.span("work"):
+            time.sleep(0.001)
+        with rec.span("work"):
+            time.sleep(0.02)
+        kinds = {s.kind for s in rec.timeline().segments()}
+        assert kinds == {RUNNING}
+
+    def test_tasks_get_lanes_of_their_own(self):
+        """With lanes="tasks", each asyncio task records on a lane named after the task."""
+        import asyncio
+
+        rec = Recorder(lanes="tasks")
+
+        async def job():
+            with rec.span("wait"):
+                await asyncio.sleep(0.01)
+
+        async def main():
+            await asyncio.gather(*(asyncio.create_task(job(), name=f"job {i}") for i in range(3)))
+
+        asyncio.run(main())
+        timeline = rec.timeline()
+        assert sorted(timeline.lane_names) == ["job 0", "job 1", "job 2"]
+        assert len({lane["tid"] for lane in timeline.lanes}) == 1  # one thread runs them all
+        assert timeline.max_at_once(WAITING) == 3
+
+    def test_add_takes_lanes_recorded_elsewhere(self):
+        """Lane exports (as a pool worker returns them) join the recorder's own lanes."""
+        rec = Recorder()
+        with rec.span():
+            pass
+        other = Lane("elsewhere")
+        with other.span("wait"):
+            pass
+        rec.add([other.export()])
+        assert rec.timeline().lane_names == [threading.current_thread().name, "elsewhere"]
+
+    @pytest.mark.parametrize("call, error, message", [
+        (lambda: Recorder(lanes="processes"), ValueError,
+         "lanes must be one of threads, tasks (got 'processes')"),
+        (lambda: Recorder().span("sleep"), ValueError, "kind must be one of work, wait (got 'sleep')"),
+        (lambda: Recorder().add([1]), TypeError,
+         "add() takes Lane.export() dicts (or a list of them) (got int)"),
+    ])
+    def test_bad_arguments(self, call, error, message):
+        """Unknown lane modes, kinds and foreign lanes fail at the door with the rule."""
+        with pytest.raises(error) as info:
+            call()
+        assert str(info.value) == message
+
+    def test_plot_draws_a_gantt_chart(self):
+        """Timeline.plot() is course.plot_gantt on that timeline."""
+        rec = Recorder()
+        with rec.span("wait"):
+            time.sleep(0.002)
+        fig = rec.timeline().plot(title="mine")
+        assert fig.texts[0].get_text().startswith("mine")

@@ -180,7 +180,7 @@ _real_perf_counter = time.perf_counter
 time.perf_counter = lambda: 0.0"""
 
 PATCH_CHECKS = """\
-from course import checks as _checks
+from course import testing as _checks
 _real_checks = {name: getattr(_checks, name)
                 for name in ("assert_equal", "finishes_within", "verify_fingerprint")}
 _checks.assert_equal = lambda *args, **kwargs: None
@@ -194,14 +194,14 @@ for _name, _value in _real_checks.items():
 _grading_fingerprint = _checks.fingerprint()"""
 
 PATCH_BEFORE_SETUP = """\
-import course.checks
-_real_assert_equal = course.checks.assert_equal
-course.checks.assert_equal = lambda *args, **kwargs: None  # before the setup cell notes it"""
+import course.testing
+_real_assert_equal = course.testing.assert_equal
+course.testing.assert_equal = lambda *args, **kwargs: None  # before the setup cell notes it"""
 
 
 UNDO_PATCH_BEFORE_SETUP = """\
-course.checks.assert_equal = _real_assert_equal
-_grading_fingerprint = course.checks.fingerprint()  # the setup cell's was taken while patched"""
+course.testing.assert_equal = _real_assert_equal
+_grading_fingerprint = course.testing.fingerprint()  # the setup cell's was taken while patched"""
 
 
 def _patch_before_setup(nb, ex):
@@ -279,12 +279,12 @@ CASES = [
     Case("patch_perf_counter", "replaces time.perf_counter by a constant", EXERCISE, Budget(),
          _patch(PATCH_PERF_COUNTER, "time.perf_counter = _real_perf_counter"),
          f"{MODIFIED}: time.perf_counter was replaced"),
-    Case("patch_checks", "replaces course.checks helpers, verify_fingerprint included, and "
+    Case("patch_checks", "replaces course.testing helpers, verify_fingerprint included, and "
          "takes a new fingerprint", EXERCISE, Budget(), _patch(PATCH_CHECKS, UNDO_PATCH_CHECKS),
-         "course.checks.verify_fingerprint were replaced"),
-    Case("patch_before_setup", "a cell above the setup cell patches course.checks, so the "
+         "course.testing.verify_fingerprint were replaced"),
+    Case("patch_before_setup", "a cell above the setup cell patches course.testing, so the "
          "setup cell's fingerprint includes the patch", EXERCISE, Budget(), _patch_before_setup,
-         f"{MODIFIED}: course.checks.assert_equal was replaced", exercise=1),
+         f"{MODIFIED}: course.testing.assert_equal was replaced", exercise=1),
     Case("edit_tests", "stub answer; every test cell of the exercise edited to `pass`", EXERCISE,
          Budget(), _edit_tests, "NotImplementedError"),
     Case("delete_tests", "right answer; the exercise's test cells deleted (they are put back)",

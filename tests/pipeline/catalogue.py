@@ -140,7 +140,7 @@ def run_pipeline(assignment: Assignment, course_dir: Path, *, generate: bool = T
 
     Returns:
         The PipelineRun; problems are recorded in it rather than raised, so each test can
-        report the part it checks.
+        report the part it testing.
 
     Raises:
         NbgraderError: generate_assignment or autograde failed outright.

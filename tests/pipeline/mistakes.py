@@ -3,7 +3,7 @@
 The format (see tests/mistakes/README.md)::
 
     \"\"\"Forgets join: the function returns while the threads still print.\"\"\"
-    LOSES = 3  # points this mistake must lose (exactly)
+    LOSES = 3  # points this mistake must lose (exactly); 0 for a correct alternative
     NOTEBOOK = "lesson.ipynb"  # only when the assignment has several notebooks
 
     # %% grade_id: print_numbers_and_letters
@@ -36,7 +36,7 @@ class Mistake:
         name: the file name without .py, e.g. "forgets_join".
         path: the file.
         description: the docstring, saying what the student got wrong.
-        loses: the points the submission must lose, exactly.
+        loses: the points the submission must lose, exactly (0: a correct alternative answer).
         cells: replacement source per solution-cell grade_id.
         notebook: the notebook the cells belong to, or None for the assignment's only notebook.
     """
@@ -121,8 +121,9 @@ def _read_header(path: Path, header: str) -> dict:
         name, value = _constant_assignment(path, node)
         values[name.lower()] = value
     loses = values["loses"]
-    if isinstance(loses, bool) or not isinstance(loses, (int, float)) or loses <= 0:
-        raise MistakeFormatError(f"{path}: LOSES must be a number > 0 (got {loses!r})")
+    if isinstance(loses, bool) or not isinstance(loses, (int, float)) or loses < 0:
+        raise MistakeFormatError(f"{path}: LOSES must be a number >= 0, 0 for a correct "
+                                 f"alternative answer (got {loses!r})")
     if values["notebook"] is not None and not str(values["notebook"]).endswith(".ipynb"):
         raise MistakeFormatError(f"{path}: NOTEBOOK must name a .ipynb file "
                                  f"(got {values['notebook']!r})")

@@ -1,4 +1,4 @@
-"""Tests for course.checks: time bounds, race probes, job timelines, capture and fingerprints."""
+"""Tests for course.testing: time bounds, race probes, job timelines, capture and fingerprints."""
 
 import multiprocessing
 import os
@@ -9,9 +9,8 @@ import time
 
 import pytest
 
-from course import checks
-from course.checks import (Capture, JobTracker, RaceReport, SlowCounter, TimedCall, TimedResult,
-                           YieldingAccount)
+from course import testing
+from course.testing import Capture, JobTracker, RaceReport, SlowCounter, YieldingAccount
 from course.timeline import RUNNING, WAITING, Timeline
 
 BOUND_S = 1  # time limit the tests give code that is meant to hang
@@ -45,8 +44,8 @@ def message_of(excinfo) -> str:
 class TestFinishesWithin:
     def test_returns_the_value(self):
         """A call that finishes in time returns its value; args and kwargs are passed on."""
-        assert checks.finishes_within(divmod, WAIT_S, 17, 5) == (3, 2)
-        assert checks.finishes_within(sorted, WAIT_S, [3, 1, 2], reverse=True) == [3, 2, 1]
+        assert testing.finishes_within(divmod, WAIT_S, 17, 5) == (3, 2)
+        assert testing.finishes_within(sorted, WAIT_S, [3, 1, 2], reverse=True) == [3, 2, 1]
 
     def test_reraises_the_students_own_error(self):
         """An exception from fn reaches the caller unchanged, traceback included."""
@@ -56,7 +55,7 @@ class TestFinishesWithin:
             raise error
 
         with pytest.raises(KeyError) as excinfo:
-            checks.finishes_within(broken, WAIT_S)
+            testing.finishes_within(broken, WAIT_S)
         assert excinfo.value is error
         assert "broken" in [entry.name for entry in excinfo.traceback]
 
@@ -86,7 +85,7 @@ class TestFinishesWithin:
         started = time.monotonic()
         try:
             with pytest.raises(AssertionError) as excinfo:
-                checks.finishes_within(transfer, BOUND_S)
+                testing.finishes_within(transfer, BOUND_S)
             elapsed = time.monotonic() - started
         finally:  # a Lock may be released by any thread: this unblocks both
             lock_a.release()
@@ -98,7 +97,7 @@ class TestFinishesWithin:
         assert "(waiting inside threading.Thread.join)" in text
         assert "thread 'first' at line" in text and ": lock_b.acquire()" in text
         assert "thread 'second' at line" in text and ": lock_a.acquire()" in text
-        assert "test_checks.py, in TestFinishesWithin" in text
+        assert "test_testing.py, in TestFinishesWithin" in text
         assert elapsed < 3 * BOUND_S
 
     def test_endless_loop_is_reported(self):
@@ -111,7 +110,7 @@ class TestFinishesWithin:
 
         try:
             with pytest.raises(AssertionError) as excinfo:
-                checks.finishes_within(spin, 0.2)
+                testing.finishes_within(spin, 0.2)
         finally:
             stop.set()
         assert "did not finish within 0.2 s" in message_of(excinfo)
@@ -125,7 +124,7 @@ class TestFinishesWithin:
         bystander.start()
         try:
             with pytest.raises(AssertionError) as excinfo:
-                checks.finishes_within(release.wait, 0.2, WAIT_S)
+                testing.finishes_within(release.wait, 0.2, WAIT_S)
         finally:
             release.set()
         assert "bystander" not in message_of(excinfo)
@@ -142,38 +141,14 @@ class TestFinishesWithin:
     def test_rejects_bad_seconds(self, seconds, error, message):
         """A time limit must be a finite number of seconds above zero."""
         with pytest.raises(error) as excinfo:
-            checks.finishes_within(print, seconds)
+            testing.finishes_within(print, seconds)
         assert message_of(excinfo) == message
 
     def test_rejects_a_non_callable(self):
         """fn must be callable."""
         with pytest.raises(TypeError) as excinfo:
-            checks.finishes_within(42, 1)
+            testing.finishes_within(42, 1)
         assert message_of(excinfo) == "fn must be callable (got int)"
-
-
-class TestTimeLimit:
-    def test_decorated_function_is_bounded(self):
-        """A decorated function returns normally in time and is reported when it hangs."""
-        release = threading.Event()
-
-        @checks.time_limit(0.2)
-        def wait(flag):
-            return release.wait(WAIT_S) if flag else "quick"
-
-        try:
-            assert wait(False) == "quick"
-            with pytest.raises(AssertionError, match="did not finish within 0.2 s"):
-                wait(True)
-        finally:
-            release.set()
-        assert wait.__name__ == "wait"
-
-    def test_rejects_bad_seconds_when_decorating(self):
-        """The bound is checked when the decorator is made, not at the first call."""
-        with pytest.raises(ValueError) as excinfo:
-            checks.time_limit(0)
-        assert message_of(excinfo) == "seconds must be > 0 (got 0)"
 
 
 class TestSlowStorage:
@@ -200,19 +175,19 @@ class TestRaceProbe:
     def test_unlocked_counter_loses_updates_every_time(self):
         """Read-pause-write without a lock loses updates in every trial of every probe."""
         for _ in range(5):
-            report = checks.race_probe(SlowCounter, timeout=WAIT_S)
+            report = testing.race_probe(SlowCounter, timeout=WAIT_S)
             assert all(lost > 0 for lost in report.lost), report.summary()
             assert report.raced and report.expected == (80, 80, 80)
 
     def test_locked_counter_loses_nothing(self):
         """Holding one lock across read and write keeps every update."""
         for _ in range(5):
-            report = checks.race_probe(LockedCounter, timeout=WAIT_S)
+            report = testing.race_probe(LockedCounter, timeout=WAIT_S)
             assert report.observed == (80, 80, 80) and not report.raced
 
     def test_a_lock_per_call_is_caught(self):
         """A lock created inside the method protects nothing, and the probe shows it."""
-        assert checks.race_probe(LockPerCallCounter, timeout=WAIT_S).raced
+        assert testing.race_probe(LockPerCallCounter, timeout=WAIT_S).raced
 
     def test_custom_step_observe_and_gain(self):
         """Transfers conserve money (gain 0); each worker gets its own number."""
@@ -229,7 +204,7 @@ class TestRaceProbe:
                 source.withdraw(1)
                 target.deposit(1)
 
-        report = checks.race_probe(make, step, lambda accounts: sum(a.balance for a in accounts),
+        report = testing.race_probe(make, step, lambda accounts: sum(a.balance for a in accounts),
                                    gain=0, threads=3, iterations=10, trials=2, timeout=WAIT_S)
         assert report.expected == report.observed == (200, 200)
         assert workers == {0, 1, 2}
@@ -240,7 +215,7 @@ class TestRaceProbe:
             raise ZeroDivisionError("step failed")
 
         with pytest.raises(ZeroDivisionError, match="step failed"):
-            checks.race_probe(SlowCounter, step, timeout=WAIT_S)
+            testing.race_probe(SlowCounter, step, timeout=WAIT_S)
 
     def test_a_hanging_step_is_reported(self):
         """A step that never returns is reported after the timeout, naming the probe threads."""
@@ -251,7 +226,7 @@ class TestRaceProbe:
 
         try:
             with pytest.raises(AssertionError) as excinfo:
-                checks.race_probe(SlowCounter, step, timeout=0.3)
+                testing.race_probe(SlowCounter, step, timeout=0.3)
         finally:
             release.set()
         assert message_of(excinfo).startswith("did not finish within 0.3 s")
@@ -272,7 +247,7 @@ class TestRaceProbe:
         """Bad arguments fail at the door with the rule and the value."""
         arguments = {"make": SlowCounter, **kwargs}
         with pytest.raises(error) as excinfo:
-            checks.race_probe(**arguments)
+            testing.race_probe(**arguments)
         assert message_of(excinfo) == message
 
     def test_patched_sleep_cannot_hide_the_race(self):
@@ -280,7 +255,7 @@ class TestRaceProbe:
         original = time.sleep
         time.sleep = lambda seconds: None
         try:
-            report = checks.race_probe(SlowCounter, timeout=WAIT_S)
+            report = testing.race_probe(SlowCounter, timeout=WAIT_S)
         finally:
             time.sleep = original
         assert report.raced
@@ -300,13 +275,13 @@ class TestRaceReport:
 class TestAssertNoLostUpdates:
     def test_passes_a_locked_counter(self):
         """A correct counter passes and the report comes back."""
-        report = checks.assert_no_lost_updates(LockedCounter, timeout=WAIT_S)
+        report = testing.assert_no_lost_updates(LockedCounter, timeout=WAIT_S)
         assert report.observed == (80, 80, 80)
 
     def test_fails_an_unlocked_counter_with_a_hint(self):
         """Lost updates fail with the expected total, the real one, and a hint."""
         with pytest.raises(AssertionError) as excinfo:
-            checks.assert_no_lost_updates(SlowCounter, timeout=WAIT_S)
+            testing.assert_no_lost_updates(SlowCounter, timeout=WAIT_S)
         text = message_of(excinfo)
         assert text.startswith("the counter should be 80 after 4 threads made 20 updates each at "
                                "the same time, but it is ")
@@ -320,7 +295,7 @@ class TestAssertNoLostUpdates:
                 super().increment()
 
         with pytest.raises(AssertionError) as excinfo:
-            checks.assert_no_lost_updates(Double, threads=2, iterations=5, trials=1,
+            testing.assert_no_lost_updates(Double, threads=2, iterations=5, trials=1,
                                           timeout=WAIT_S, what="the hits", hint="add once")
         assert message_of(excinfo) == (
             "the hits should be 10 after 2 threads made 5 updates each at the same time, "
@@ -342,8 +317,8 @@ class TestJobTracker:
         assert tracker.jobs == 3
         assert sorted(timeline.lane_names) == ["job 0", "job 1", "job 2"]
         assert {s.kind for s in timeline.segments()} == {WAITING}
-        assert checks.assert_overlap(timeline, 3, kind=WAITING) > 0
-        assert checks.assert_distinct_threads(timeline, 3) == 3
+        assert testing.assert_overlap(timeline, 3, kind=WAITING) > 0
+        assert testing.assert_distinct_threads(timeline, 3) == 3
 
     def test_kind_and_failures(self):
         """A job's kind can be set per wrap; a failing job is still recorded and re-raises."""
@@ -366,38 +341,15 @@ class TestJobTracker:
             job(0)
         timeline = tracker.timeline()
         assert len(timeline.lanes) == 1 and len(timeline.lanes[0]["spans"]) == 3
-        assert checks.assert_at_most_at_once(timeline, 1) == 1
-
-    def test_timed_call_in_a_spawned_process(self):
-        """TimedCall pickles under spawn; its spans land on a lane of the child process."""
-        tracker = JobTracker()
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            results = pool.map_async(TimedCall(time.sleep), [0.01, 0.01]).get(30)
-        assert tracker.collect(results) == [None, None]
-        timeline = tracker.timeline()
-        (lane,) = timeline.lanes
-        assert lane["pid"] != os.getpid() and lane["name"].startswith("SpawnPoolWorker")
-        assert checks.assert_distinct_processes(timeline, 1) == 1
-
-    def test_timed_call_in_this_process(self):
-        """TimedCall also works in a thread here and round-trips through pickle."""
-        timed = pickle.loads(pickle.dumps(TimedCall(divmod, kind="running")))
-        result = timed(7, 2)
-        assert isinstance(result, TimedResult) and result.value == (3, 1)
-        assert result.span["kind"] == RUNNING and result.span["pid"] == os.getpid()
-        assert repr(timed) == "TimedCall(divmod, kind='running')"
+        assert testing.assert_at_most_at_once(timeline, 1) == 1
 
     @pytest.mark.parametrize("make, error, message", [
         (lambda: JobTracker(kind="sleep"), ValueError,
          "kind must be one of running, waiting, work, wait (got 'sleep')"),
         (lambda: JobTracker().wrap(None), TypeError, "fn must be callable (got NoneType)"),
-        (lambda: TimedCall(print, kind="busy"), ValueError,
-         "kind must be one of running, waiting, work, wait (got 'busy')"),
-        (lambda: JobTracker().collect([1]), TypeError,
-         "results must come from a TimedCall-wrapped job (got int)"),
     ])
     def test_rejects_bad_arguments(self, make, error, message):
-        """Unknown kinds, non-callables and foreign results are refused with the rule."""
+        """Unknown kinds and non-callables are refused with the rule."""
         with pytest.raises(error) as excinfo:
             make()
         assert message_of(excinfo) == message
@@ -422,14 +374,14 @@ TRIPLE = [("a", 0, 1, WAITING), ("b", 0.5, 1.5, WAITING), ("c", 0.75, 2, RUNNING
 class TestAssertOverlap:
     def test_overlap_returns_its_duration(self):
         """Overlapping lanes pass; the seconds with enough lanes at once come back."""
-        assert checks.assert_overlap(synthetic(*TRIPLE)) == pytest.approx(1.0)
-        assert checks.assert_overlap(synthetic(*TRIPLE), 3) == pytest.approx(0.25)
-        assert checks.assert_overlap(synthetic(*TRIPLE), kind=WAITING) == pytest.approx(0.5)
+        assert testing.assert_overlap(synthetic(*TRIPLE)) == pytest.approx(1.0)
+        assert testing.assert_overlap(synthetic(*TRIPLE), 3) == pytest.approx(0.25)
+        assert testing.assert_overlap(synthetic(*TRIPLE), kind=WAITING) == pytest.approx(0.5)
 
     def test_serial_lanes_fail_with_the_jobs_listed(self):
         """Touching is not overlapping: the message says how many ran at once and when."""
         with pytest.raises(AssertionError) as excinfo:
-            checks.assert_overlap(synthetic(*SERIAL))
+            testing.assert_overlap(synthetic(*SERIAL))
         assert message_of(excinfo) == (
             "expected at least 2 jobs active at the same time, but at most 1 was active at once."
             "\nJobs seen: 'a' 0.000-1.000 s, 'b' 1.000-2.000 s\n"
@@ -438,12 +390,12 @@ class TestAssertOverlap:
     def test_kind_filters_and_minimum_duration(self):
         """Only the chosen kind counts, and min_s demands a long enough overlap."""
         with pytest.raises(AssertionError) as excinfo:
-            checks.assert_overlap(synthetic(*TRIPLE), kind=RUNNING, hint="use threads")
+            testing.assert_overlap(synthetic(*TRIPLE), kind=RUNNING, hint="use threads")
         assert message_of(excinfo).startswith("expected at least 2 jobs running at the same "
                                               "time, but at most 1 was running at once.")
         assert message_of(excinfo).endswith("\nHint: use threads")
         with pytest.raises(AssertionError, match=r"\(together for 0\.500 s, needed 0\.6 s\)"):
-            checks.assert_overlap(synthetic(*TRIPLE), kind=WAITING, min_s=0.6)
+            testing.assert_overlap(synthetic(*TRIPLE), kind=WAITING, min_s=0.6)
 
     @pytest.mark.parametrize("kwargs, error, message", [
         ({"at_least": 1}, ValueError, "at_least must be >= 2 (got 1)"),
@@ -456,19 +408,19 @@ class TestAssertOverlap:
         """Bad arguments fail at the door with the rule and the value."""
         arguments = {"timeline": synthetic(*TRIPLE), **kwargs}
         with pytest.raises(error) as excinfo:
-            checks.assert_overlap(**arguments)
+            testing.assert_overlap(**arguments)
         assert message_of(excinfo) == message
 
 
 class TestAssertReached:
     def test_reached_returns_the_peak(self):
         """Reaching k at some moment passes and returns the peak."""
-        assert checks.assert_reached(synthetic(*TRIPLE), 3) == 3
+        assert testing.assert_reached(synthetic(*TRIPLE), 3) == 3
 
     def test_serialized_jobs_fail(self):
         """Jobs run one at a time are called out as such."""
         with pytest.raises(AssertionError) as excinfo:
-            checks.assert_reached(synthetic(*SERIAL), 2)
+            testing.assert_reached(synthetic(*SERIAL), 2)
         assert message_of(excinfo).startswith(
             "expected 2 jobs active at once at some moment, but at most 1 was: the jobs ran one "
             "at a time.\nJobs seen: 'a' 0.000-1.000 s, 'b' 1.000-2.000 s\nHint: let the jobs")
@@ -476,20 +428,20 @@ class TestAssertReached:
     def test_rejects_bad_k(self):
         """k must be a whole number >= 1."""
         with pytest.raises(ValueError) as excinfo:
-            checks.assert_reached(synthetic(*SERIAL), 0)
+            testing.assert_reached(synthetic(*SERIAL), 0)
         assert message_of(excinfo) == "k must be >= 1 (got 0)"
 
 
 class TestAssertAtMostAtOnce:
     def test_within_the_limit_returns_the_peak(self):
         """A timeline within the limit passes and returns its peak."""
-        assert checks.assert_at_most_at_once(synthetic(*TRIPLE), 3) == 3
-        assert checks.assert_at_most_at_once(synthetic(*TRIPLE), 2, kind=WAITING) == 2
+        assert testing.assert_at_most_at_once(synthetic(*TRIPLE), 3) == 3
+        assert testing.assert_at_most_at_once(synthetic(*TRIPLE), 2, kind=WAITING) == 2
 
     def test_over_the_limit_says_when_and_who(self):
         """The message names the first moment over the limit, the lanes, and the peak."""
         with pytest.raises(AssertionError) as excinfo:
-            checks.assert_at_most_at_once(synthetic(*TRIPLE), 1)
+            testing.assert_at_most_at_once(synthetic(*TRIPLE), 1)
         assert message_of(excinfo) == (
             "expected at most 1 job active at once, but 2 were active together at 0.500 s "
             "('a', 'b'). At the peak, 3 were active together.\n"
@@ -498,16 +450,16 @@ class TestAssertAtMostAtOnce:
 
     def test_empty_timeline_passes(self):
         """No jobs means none ran at once."""
-        assert checks.assert_at_most_at_once(JobTracker().timeline(), 1) == 0
+        assert testing.assert_at_most_at_once(JobTracker().timeline(), 1) == 0
 
 
 class TestDistinctLanes:
     def test_processes_counted_by_pid(self):
         """Lanes in different pids count as processes; lanes of one pid count once."""
         timeline = with_pids(("p1", 11, 1), ("p2", 12, 2), ("p3", 12, 3))
-        assert checks.assert_distinct_processes(timeline, 2) == 2
+        assert testing.assert_distinct_processes(timeline, 2) == 2
         with pytest.raises(AssertionError) as excinfo:
-            checks.assert_distinct_processes(timeline, 3)
+            testing.assert_distinct_processes(timeline, 3)
         assert message_of(excinfo) == (
             "expected the work to run in at least 3 different processes, but the timeline shows "
             "2 (pid 11: 'p1'; pid 12: 'p2', 'p3').\nHint: threads share one process: use "
@@ -517,9 +469,9 @@ class TestDistinctLanes:
         """The main thread of this process does not count as a worker thread by default."""
         main = threading.main_thread().native_id
         timeline = with_pids(("MainThread", os.getpid(), main), ("worker", os.getpid(), main + 1))
-        assert checks.assert_distinct_threads(timeline, 2, exclude_main=False) == 2
+        assert testing.assert_distinct_threads(timeline, 2, exclude_main=False) == 2
         with pytest.raises(AssertionError) as excinfo:
-            checks.assert_distinct_threads(timeline, 2)
+            testing.assert_distinct_threads(timeline, 2)
         assert message_of(excinfo) == (
             "expected the work to run in at least 2 different threads other than the main "
             "thread, but the timeline shows 1 ('MainThread', 'worker').\nHint: start one "
@@ -527,26 +479,26 @@ class TestDistinctLanes:
 
     def test_synthetic_lanes_count_by_name(self):
         """Lanes without pid or thread id (synthetic timelines) count by name."""
-        assert checks.assert_distinct_threads(synthetic(*SERIAL)) == 2
-        assert checks.assert_distinct_processes(synthetic(*SERIAL), 2) == 2
+        assert testing.assert_distinct_threads(synthetic(*SERIAL)) == 2
+        assert testing.assert_distinct_processes(synthetic(*SERIAL), 2) == 2
 
 
 class TestAssertEqual:
     def test_equal_passes(self):
         """Equal values pass silently."""
-        checks.assert_equal([1, 2], [1, 2], "the list")
+        testing.assert_equal([1, 2], [1, 2], "the list")
 
     def test_message_shows_both_values_and_the_hint(self):
         """The message reads: what, expected, got, hint."""
         with pytest.raises(AssertionError) as excinfo:
-            checks.assert_equal(3, 2, "number of threads that printed", hint="start two threads")
+            testing.assert_equal(3, 2, "number of threads that printed", hint="start two threads")
         assert message_of(excinfo) == ("number of threads that printed: expected 2, got 3.\n"
                                        "Hint: start two threads")
 
     def test_long_values_are_shortened(self):
         """Huge values are abbreviated so the message stays readable."""
         with pytest.raises(AssertionError) as excinfo:
-            checks.assert_equal(list(range(1000)), [], "the list")
+            testing.assert_equal(list(range(1000)), [], "the list")
         assert message_of(excinfo) == "the list: expected [], got [0, 1, 2, 3, 4, 5, 6, 7, ...]."
 
 
@@ -573,7 +525,7 @@ def print_in_two_threads(start_together=True):
 class TestRunAndCapture:
     def test_lines_are_attributed_to_their_threads(self):
         """Each line is filed under the thread that printed it, in order, caller apart."""
-        capture = checks.run_and_capture(print_in_two_threads)
+        capture = testing.run_and_capture(print_in_two_threads)
         by_name = {info.name: lines for info, lines in capture.by_thread().items()}
         assert by_name["numbers"] == ["1", "2", "3"] and by_name["letters"] == ["a", "b", "c"]
         assert by_name["checked print_in_two_threads"] == ["done"]
@@ -589,7 +541,7 @@ class TestRunAndCapture:
             print("c")
             print("tail", end="")
 
-        capture = checks.run_and_capture(pieces)
+        capture = testing.run_and_capture(pieces)
         assert [line.text for line in capture.lines] == ["a bc", "tail"]
 
     def test_threads_left_running_are_reported(self):
@@ -600,7 +552,7 @@ class TestRunAndCapture:
             threading.Thread(target=release.wait, args=(WAIT_S,), name="forgotten").start()
 
         try:
-            capture = checks.run_and_capture(forgets_join)
+            capture = testing.run_and_capture(forgets_join)
         finally:
             release.set()
         assert capture.leftover == ["forgotten"]
@@ -610,66 +562,66 @@ class TestRunAndCapture:
         original = sys.stdout
         release = threading.Event()
         with pytest.raises(ValueError, match="bad"):
-            checks.run_and_capture(int, "bad")
+            testing.run_and_capture(int, "bad")
         assert sys.stdout is original
         try:
             with pytest.raises(AssertionError, match="did not finish within 0.2 s"):
-                checks.run_and_capture(release.wait, WAIT_S, timeout=0.2)
+                testing.run_and_capture(release.wait, WAIT_S, timeout=0.2)
         finally:
             release.set()
         assert sys.stdout is original
 
     def test_echo_passes_output_on(self, capsys):
         """With echo=True the output also reaches the real stdout."""
-        capture = checks.run_and_capture(print, "hello", echo=True)
+        capture = testing.run_and_capture(print, "hello", echo=True)
         assert isinstance(capture, Capture) and capture.text == "hello"
         assert capsys.readouterr().out == "hello\n"
 
     def test_rejects_bad_timeout(self):
         """The time limit is checked like finishes_within's."""
         with pytest.raises(ValueError) as excinfo:
-            checks.run_and_capture(print, timeout=-1)
+            testing.run_and_capture(print, timeout=-1)
         assert message_of(excinfo) == "timeout must be > 0 (got -1)"
 
 
 class TestFingerprint:
     def test_unchanged_environment_verifies(self):
         """A fresh fingerprint verifies, and it cannot be edited."""
-        saved = checks.fingerprint()
-        checks.verify_fingerprint(saved)
-        assert "time:sleep" in saved and "course.checks:finishes_within" in saved
+        saved = testing.fingerprint()
+        testing.verify_fingerprint(saved)
+        assert "time:sleep" in saved and "course.testing:finishes_within" in saved
         with pytest.raises(TypeError):
             saved["time:sleep"] = None
 
     def test_patched_sleep_is_detected(self):
         """Replacing time.sleep is named in the message."""
-        saved = checks.fingerprint()
+        saved = testing.fingerprint()
         original = time.sleep
         time.sleep = lambda seconds: None
         try:
             with pytest.raises(AssertionError) as excinfo:
-                checks.verify_fingerprint(saved)
+                testing.verify_fingerprint(saved)
         finally:
             time.sleep = original
         assert message_of(excinfo) == (
             "the grading helpers were modified: time.sleep was replaced after the setup cell ran."
             "\nHint: restart the kernel and run all cells, and do not reassign functions of time, "
-            "threading or course.checks in your code.")
-        checks.verify_fingerprint(saved)
+            "threading or course.testing in your code.")
+        testing.verify_fingerprint(saved)
 
     def test_patched_checks_and_locks_are_detected(self):
         """Replacing a check or threading.Lock is caught, all changes named."""
-        saved = checks.fingerprint()
-        originals = checks.finishes_within, threading.Lock
-        checks.finishes_within = lambda fn, seconds, *args, **kwargs: fn(*args, **kwargs)
+        saved = testing.fingerprint()
+        originals = testing.finishes_within, threading.Lock
+        testing.finishes_within = lambda fn, seconds, *args, **kwargs: fn(*args, **kwargs)
         threading.Lock = threading.RLock
         try:
             with pytest.raises(AssertionError) as excinfo:
-                checks.verify_fingerprint(saved)
+                testing.verify_fingerprint(saved)
         finally:
-            checks.finishes_within, threading.Lock = originals
+            testing.finishes_within, threading.Lock = originals
         assert message_of(excinfo).startswith(
-            "the grading helpers were modified: threading.Lock, course.checks.finishes_within "
+            "the grading helpers were modified: threading.Lock, course.testing.finishes_within "
             "were replaced")
 
     @pytest.mark.parametrize("saved, message", [
@@ -679,5 +631,5 @@ class TestFingerprint:
     def test_rejects_what_is_not_a_fingerprint(self, saved, message):
         """Only the mapping fingerprint() returned is accepted."""
         with pytest.raises(TypeError) as excinfo:
-            checks.verify_fingerprint(saved)
+            testing.verify_fingerprint(saved)
         assert message_of(excinfo) == message

@@ -1,0 +1,29 @@
+"""What graded test cells use: time bounds, race probes, recording fixtures, output capture,
+timeline assertions and the tamper seal. Students read every message these raise, so each says
+what was expected, what came back and what to try; every wait is bounded.
+
+    from course import testing
+    testing.finishes_within(student_fn, 5, *args)       # "did not finish within 5 s: deadlock?"
+    tracker = testing.JobTracker(); job = tracker.wrap(job)
+    testing.assert_overlap(tracker.timeline(), at_least=3)
+"""
+
+from .bounds import finishes_within
+from .capture import Capture, PrintedLine, ThreadInfo, run_and_capture
+from .jobs import JobTracker
+from .messages import assert_equal
+from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
+from .seal import fingerprint, verify_fingerprint
+from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
+                        assert_distinct_threads, assert_overlap, assert_reached)
+
+__all__ = [
+    "finishes_within",
+    "Capture", "PrintedLine", "ThreadInfo", "run_and_capture",
+    "JobTracker",
+    "assert_equal",
+    "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
+    "fingerprint", "verify_fingerprint",
+    "ANY", "assert_at_most_at_once", "assert_distinct_processes", "assert_distinct_threads",
+    "assert_overlap", "assert_reached",
+]

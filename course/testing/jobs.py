@@ -1,0 +1,67 @@
+"""Recording when graded jobs run: a stand-in for the student's job that records each call.
+
+``tracker.wrap(job)`` returns a function that calls *job* and records the call as one span on
+the calling thread's lane of a :class:`~course.timeline.Recorder`, so tests prove from the
+timeline (never from a stopwatch) that jobs ran in several threads, overlapped or kept a limit.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+from .._validate import check_callable
+from ..timeline import RUNNING, WAIT, WAITING, WORK, Recorder, Timeline
+
+__all__ = ["JobTracker"]
+
+# What a job mostly does -> the raw kind its span is recorded as.
+_JOB_KINDS = {RUNNING: WORK, WAITING: WAIT, WORK: WORK, WAIT: WAIT}
+
+
+class JobTracker:
+    """Record when each job runs and in which thread, as a Timeline.
+
+    A span covers the whole call, so *kind* says what the job mostly does: sleep- and
+    I/O-bound jobs are "waiting", computing jobs "running". Spans are never split into
+    "ready, not running": a job's span is the job.
+
+    Args:
+        kind: the default kind of the spans: "waiting" or "running" ("wait"/"work" also work).
+    """
+
+    def __init__(self, kind: str = WAITING) -> None:
+        self.kind = _job_kind(kind)
+        self._recorder = Recorder(classify=False)
+        self.start_ns = self._recorder.start_ns
+
+    def wrap(self, fn: Callable, kind: str | None = None) -> Callable:
+        """Return a function that calls *fn* and records the span of each call.
+
+        Raises:
+            TypeError, ValueError: *fn* is not callable or *kind* is unknown.
+        """
+        check_callable("fn", fn)
+        kind = self.kind if kind is None else _job_kind(kind)
+        recorder = self._recorder
+
+        @functools.wraps(fn)
+        def tracked(*args, **kwargs):
+            with recorder.span(kind):  # a job that fails still ran: its span counts
+                return fn(*args, **kwargs)
+        return tracked
+
+    @property
+    def jobs(self) -> int:
+        """How many job calls have finished and been recorded."""
+        return sum(len(lane["spans"]) for lane in self.timeline().lanes)
+
+    def timeline(self, label: str = "") -> Timeline:
+        """Return the recorded jobs as a Timeline from the tracker's creation until now."""
+        return self._recorder.timeline(label)
+
+
+def _job_kind(kind: str) -> str:
+    if kind not in _JOB_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(_JOB_KINDS)} (got {kind!r})")
+    return _JOB_KINDS[kind]
