@@ -95,7 +95,7 @@ def answer(path_or_source: str | Path, grade_id: str) -> dict:
     else:
         notebook = next(iter(read_notebooks(REPO / "source" / path_or_source).values()))
         text = solution_cells(notebook)[grade_id]
-    namespace = {"checks": checks, "sync": sync, "course": course, "threading": threading,
+    namespace = {"testing": testing, "sync": sync, "course": course, "threading": threading,
                  "time": time, "queue": queue}
     exec(compile(text, f"<{grade_id}>", "exec"), namespace)
     return namespace

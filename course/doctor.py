@@ -11,13 +11,13 @@ Importing this module is fast: it loads no plotting or widget library.
 from __future__ import annotations
 
 import html
-import multiprocessing
 import os
 import platform
 import sys
 import sysconfig
 from dataclasses import dataclass, field
 
+from .start_methods import default_start_method
 from .timeline import usable_cores
 
 __all__ = ["PACKAGES", "BUSY_SHARE", "Report", "report", "show", "default_start_method"]
@@ -136,17 +136,6 @@ def gil_enabled() -> bool:
     """True when the GIL is on right now (always on before Python 3.13)."""
     probe = getattr(sys, "_is_gil_enabled", None)
     return True if probe is None else bool(probe())
-
-
-def default_start_method() -> str:
-    """The start method multiprocessing will use, found without fixing it.
-
-    ``multiprocessing.get_context().get_start_method()`` would lock the default in, and a
-    later ``set_start_method`` would then fail; the first of ``get_all_start_methods()`` is
-    documented to be the default.
-    """
-    chosen = multiprocessing.get_start_method(allow_none=True)
-    return chosen or multiprocessing.get_all_start_methods()[0]
 
 
 # --- helpers ---------------------------------------------------------------------------

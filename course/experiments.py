@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from .start_methods import START_METHODS, check_start_method, default_start_method
 from .timeline import Metrics, Timeline
 from .workloads import WORKLOADS, Plan, plan, process_main, run_lane
 
@@ -22,8 +23,6 @@ __all__ = ["WORKLOADS", "BACKENDS", "START_METHODS", "DEFAULT_SIZE_MS", "MAX_WOR
            "Result", "run", "default_start_method"]
 
 BACKENDS = ("sequential", "threads", "processes")
-START_METHODS = tuple(m for m in ("fork", "spawn", "forkserver")
-                      if m in multiprocessing.get_all_start_methods())
 DEFAULT_SIZE_MS = {"cpu": 100, "io": 200, "hash": 100, "hash-small": 100}
 MAX_WORKERS = 64
 LANE_PREFIX = {"sequential": "task", "threads": "thread", "processes": "process"}
@@ -50,12 +49,6 @@ class Result:
         """Draw this run's Gantt chart; returns the matplotlib Figure."""
         from .gantt import plot_gantt  # matplotlib loads only when a chart is drawn
         return plot_gantt(self, **kwargs)
-
-
-def default_start_method() -> str:
-    """The start method multiprocessing uses here when none is chosen."""
-    # get_context().get_start_method() would fix the default for good; this only looks.
-    return multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
 
 
 def run(workload: str = "cpu", workers: int = 4, backend: str = "threads", *,
@@ -101,9 +94,7 @@ def _validate(workload, workers, backend, start_method, size_ms, switch_interval
         raise TypeError(f"workers must be an int (got {type(workers).__name__})")
     if not 1 <= workers <= MAX_WORKERS:
         raise ValueError(f"workers must be between 1 and {MAX_WORKERS} (got {workers})")
-    if start_method is not None and start_method not in START_METHODS:
-        raise ValueError(f"start_method must be one of {', '.join(START_METHODS)} "
-                         f"(got {start_method!r})")
+    check_start_method("start_method", start_method)
     if switch_interval is not None and not switch_interval > 0:
         raise ValueError(f"switch_interval must be > 0 seconds (got {switch_interval})")
     if not timeout > 0:

@@ -1,8 +1,6 @@
 """Tests for course.testing: time bounds, race probes, job timelines, capture and fingerprints."""
 
-import multiprocessing
 import os
-import pickle
 import sys
 import threading
 import time
