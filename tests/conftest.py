@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import REPO, generate_assignment, list_assignments, make_course
+from grading.harness import REPO, generate_assignment, list_assignments, make_course
 
 # Catalogued mistakes and fixture assignments are data (some of it broken code on purpose),
 # never test modules, whatever their file names.

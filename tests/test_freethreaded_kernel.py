@@ -31,10 +31,10 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from course import interpreters
-from pipeline import (REPO, SOLUTION, STUB, Assignment, NbgraderError, build_catalogue,
+from grading.harness import (REPO, SOLUTION, STUB, Assignment, NbgraderError, build_catalogue,
                       expected_scores, generate_assignment, list_assignments, make_course,
                       parse_mistake, write_submission)
-from pipeline import autograde as run_autograde
+from grading.harness import autograde as run_autograde
 
 KERNEL = "python3-freethreaded"
 FIX = "run `make freethreaded` (docs/free-threaded.md) to build it and register the kernel"

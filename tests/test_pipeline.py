@@ -16,10 +16,24 @@ from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, Execute
 
-from pipeline import (REPO, SOLUTION, STUB, Assignment, MistakeFormatError, NbgraderError,
-                      build_submission, expected_scores, list_assignments, load_config,
-                      make_course, parse_mistake, run_nbgrader, run_pipeline, solution_cells,
-                      solution_text)
+from grading.harness import (
+    REPO,
+    SOLUTION,
+    STUB,
+    Assignment,
+    MistakeFormatError,
+    NbgraderError,
+    build_submission,
+    expected_scores,
+    list_assignments,
+    load_config,
+    make_course,
+    parse_mistake,
+    run_nbgrader,
+    run_pipeline,
+    solution_cells,
+    solution_text,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE = Assignment("fixture", FIXTURES / "source", FIXTURES / "mistakes")
@@ -239,7 +253,8 @@ class TestParseMistake:
     @pytest.mark.parametrize("text, message", [
         ('LOSES = 1\n# %% grade_id: a\nx\n', "a docstring saying what the mistake is"),
         ('"""D."""\n# %% grade_id: a\nx\n', r"LOSES must be a number >= 0, .* \(got None\)"),
-        ('"""D."""\nLOSES = "3"\n# %% grade_id: a\nx\n', r"LOSES must be a number >= 0, .* \(got '3'\)"),
+        ('"""D."""\nLOSES = "3"\n# %% grade_id: a\nx\n',
+         r"LOSES must be a number >= 0, .* \(got '3'\)"),
         ('"""D."""\nLOSES = 1\n', "no '# %% grade_id: <id>' block"),
         ('"""D."""\nLOSES = 1\nimport os\n# %% grade_id: a\nx\n', "header may only set"),
         ('"""D."""\nLOSES = 1\n# %% grade_id: a\nx\n# %% grade_id: a\ny\n', "appears twice"),

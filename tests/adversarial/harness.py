@@ -21,8 +21,15 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.utils import is_grade, is_solution
 
-from pipeline import (NotebookScore, load_mistakes, read_notebooks, read_scores, run_nbgrader,
-                      solution_cells, write_submission)
+from grading.harness import (
+    NotebookScore,
+    load_mistakes,
+    read_notebooks,
+    read_scores,
+    run_nbgrader,
+    solution_cells,
+    write_submission,
+)
 
 from .cases import BROKEN_FILES, BUNDLES, BY_NAME, EXERCISE, NOTHING, Budget, Case, Exercise
 

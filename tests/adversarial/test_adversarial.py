@@ -20,11 +20,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.autograding import MISSING as PROBLEM_MISSING
-from course.autograding import NOT_GRADED as PROBLEM_NOT_GRADED
-from course.autograding import find_problems
-from pipeline import (REPO, NbgraderError, list_assignments, load_config, make_course,
-                      read_notebooks, run_nbgrader)
+from grading.harness import (
+    REPO,
+    NbgraderError,
+    list_assignments,
+    load_config,
+    make_course,
+    read_notebooks,
+    run_nbgrader,
+)
+from grading.problems import MISSING as PROBLEM_MISSING
+from grading.problems import NOT_GRADED as PROBLEM_NOT_GRADED
+from grading.problems import find_problems
 
 from .cases import BROKEN_FILES, BUNDLES, BY_NAME, MISSING, NOT_GRADED, NOTHING, ZERO
 from .harness import BYSTANDER, marked_processes, run_adversarial, specific_cases

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from .grading import NbgraderError, NotebookScore, autograde, generate_assignment, validate
+from .commands import NbgraderError, NotebookScore, autograde, generate_assignment, validate
 from .mistakes import Mistake, MistakeFormatError, parse_mistake
 from .submissions import build_submission, read_notebooks, solution_cells, write_submission
 

@@ -15,9 +15,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
 from nbformat import read as read_notebook
 from traitlets.config.loader import PyFileConfigLoader
+
+from ..processes import kill_tree
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = "nbgrader_config.py"
@@ -119,12 +120,12 @@ def run_nbgrader(course_dir: Path | str, *args: str, timeout: float = 600,
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_tree(process.pid)
+        kill_tree(process.pid)
         output, _ = process.communicate()
         raise NbgraderError(f"`nbgrader {' '.join(args)}` did not finish within {timeout} s:\n"
                             f"{_tail(output)}") from None
     except BaseException:  # e.g. pytest-timeout or Ctrl-C: leave no nbgrader or kernel behind
-        _kill_tree(process.pid)
+        kill_tree(process.pid)
         raise
     result = subprocess.CompletedProcess(command, process.returncode, output, None)
     result.elapsed = time.perf_counter() - started
@@ -230,21 +231,6 @@ def _environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
-
-
-def _kill_tree(pid: int) -> None:
-    """Kill a process and all its descendants; kernels run in sessions of their own."""
-    try:
-        parent = psutil.Process(pid)
-        processes = parent.children(recursive=True) + [parent]
-    except psutil.NoSuchProcess:
-        return
-    for process in processes:
-        try:
-            process.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(processes, timeout=10)
 
 
 def _tail(output: str, lines: int = 80) -> str:
