@@ -9,18 +9,9 @@ directory, so a copy of this file in a scratch directory makes that directory a 
 import os
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (
-                                    AssignLatePenalties,
-                                    CheckCellMetadata,
-                                    ClearHiddenTests,
-                                    ClearOutput,
-                                    DeduplicateIds,
-                                    GetGrades,
-                                    IgnorePattern,
-                                    LimitOutput,
-                                    OverwriteKernelspec,
-                                    SaveAutoGrades,
-)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
+                                    ClearOutput, DeduplicateIds, GetGrades, IgnorePattern,
+                                    LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
 from grading.execute import GuardedExecute
 from grading.export import ProblemsCsvExport

@@ -6,8 +6,9 @@ Runs `nbgrader autograde` once per assignment (default: every assignment under s
 from the course root (default: the current directory), showing its log as it goes. Afterwards
 it prints one line per problem, naming the student, the notebook and the reason (invalid JSON,
 a renamed or missing notebook, a kernel that could not run it), plus notes on graded notebooks
-whose kernel had to be restarted. It exits 1 when any notebook was not graded or is missing, or when nbgrader failed,
-so a grading run never ends in a silent 0 (`nbgrader export` then shows the same reasons).
+whose kernel had to be restarted. It exits 1 when any notebook was not graded or is missing,
+or when nbgrader failed, so a grading run never ends in a silent 0 (`nbgrader export` then
+shows the same reasons).
 """
 
 from __future__ import annotations

@@ -16,24 +16,10 @@ from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, Execute
 
-from grading.harness import (
-    REPO,
-    SOLUTION,
-    STUB,
-    Assignment,
-    MistakeFormatError,
-    NbgraderError,
-    build_submission,
-    expected_scores,
-    list_assignments,
-    load_config,
-    make_course,
-    parse_mistake,
-    run_nbgrader,
-    run_pipeline,
-    solution_cells,
-    solution_text,
-)
+from grading.harness import (REPO, SOLUTION, STUB, Assignment, MistakeFormatError, NbgraderError,
+                             build_submission, expected_scores, list_assignments, load_config,
+                             make_course, parse_mistake, run_nbgrader, run_pipeline, solution_cells,
+                             solution_text)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE = Assignment("fixture", FIXTURES / "source", FIXTURES / "mistakes")

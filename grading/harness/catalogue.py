@@ -56,6 +56,7 @@ class PipelineRun:
         broken: {mistake file name: why no submission could be built from it}.
         validation: {notebook: nbgrader's complaint} for source notebooks that failed validate.
         timings: seconds per step ("validate", "generate", "autograde").
+        seconds: {student: seconds autograde spent executing their submission}.
         solution_ids: {notebook: grade_ids of its solution cells}.
     """
 
@@ -66,6 +67,7 @@ class PipelineRun:
     broken: dict[str, str] = field(default_factory=dict)
     validation: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
     solution_ids: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -156,7 +158,8 @@ def run_pipeline(assignment: Assignment, course_dir: Path, *, generate: bool = T
     for student, notebooks in catalogue.submissions.items():
         write_submission(course_dir, name, student, notebooks)
     started = time.perf_counter()
-    run.scores = autograde(course_dir, name, sorted(catalogue.submissions), timeout=timeout)
+    run.scores = autograde(course_dir, name, sorted(catalogue.submissions), timeout=timeout,
+                           seconds=run.seconds)
     run.timings["autograde"] = time.perf_counter() - started
     run.solution_ids = {nb: list(solution_cells(source))
                         for nb, source in read_notebooks(assignment.source).items()}

@@ -20,15 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading.harness import (
-    REPO,
-    NbgraderError,
-    list_assignments,
-    load_config,
-    make_course,
-    read_notebooks,
-    run_nbgrader,
-)
+from grading.harness import (REPO, NbgraderError, list_assignments, load_config, make_course,
+                             read_notebooks, run_nbgrader)
 from grading.problems import MISSING as PROBLEM_MISSING
 from grading.problems import NOT_GRADED as PROBLEM_NOT_GRADED
 from grading.problems import find_problems

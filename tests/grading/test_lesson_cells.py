@@ -6,16 +6,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
-from grading.lesson_cells import (
-    SKIP_TAG,
-    Cell,
-    CellNames,
-    SkipLessonCells,
-    cells_to_skip,
-    lesson_cell_digests,
-    names_of,
-    plan,
-)
+from grading.lesson_cells import (SKIP_TAG, Cell, CellNames, SkipLessonCells, cells_to_skip,
+                                  lesson_cell_digests, names_of, plan)
 
 
 def graded(source, grade_id="x", **flags):
