@@ -89,7 +89,7 @@ def _grade(root: Path, args) -> int:
         print(f"error: {error}")
         return 2
     os.chdir(root)  # nbgrader reads its configuration from the working directory
-    from .parallel import STATE_DIR, Course, GradingError, grade, settle
+    from .parallel import STATE_DIR, Course, GradingError, grade, settle, stop_forkserver
     from .progress import Progress
     from .run_chart import CHART
 
@@ -113,6 +113,8 @@ def _grade(root: Path, args) -> int:
     except GradingError as error:
         print(f"error: {error}")
         return 1
+    finally:
+        stop_forkserver()
     problems = settle(course, report)
     failed = _unexplained(report, problems)
     print(headline(report, shard))

@@ -42,7 +42,8 @@ from .shards import (Entry, Journal, Submission, copy_gradebook, is_sqlite, merg
                      sqlite_path, submitted_pairs)
 
 __all__ = ["GRADED", "NOTE", "NOT_GRADED", "STARTING", "Course", "Result", "Report", "GradingError",
-           "NbgraderAutograde", "default_workers", "grade", "needs_grading"]
+           "NbgraderAutograde", "default_workers", "grade", "needs_grading", "settle",
+           "stop_forkserver"]
 
 # A submission's outcome, as the chart colours it.
 GRADED = "graded"
@@ -296,6 +297,17 @@ class _Worker:
         self.process.join(STOP_GRACE_S)
         kill_tree(self.process.pid)
         self.process.join(1)
+
+
+def stop_forkserver() -> None:
+    """Stop the workers' fork server and wait for it, when a program has no more runs to make:
+    nothing outlives it, and the CPU time of the workers (and their kernels) then counts as
+    this process's children's, as a serial run's would."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # CPython's own, used by its tests
+    if stop is not None:
+        stop()
 
 
 # --- the run ------------------------------------------------------------------------------------
