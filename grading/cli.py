@@ -81,7 +81,7 @@ def _positive(text: str) -> int:
 
 # --- grade ----------------------------------------------------------------------------------------
 def _grade(root: Path, args) -> int:
-    from .shards import SHARD_DIR, Journal, Shard, class_list
+    from .shards import Shard
 
     try:
         shard = Shard.parse(args.shard) if args.shard is not None else None
@@ -89,11 +89,21 @@ def _grade(root: Path, args) -> int:
         print(f"error: {error}")
         return 2
     os.chdir(root)  # nbgrader reads its configuration from the working directory
-    from .parallel import STATE_DIR, Course, GradingError, grade, settle, stop_forkserver
+    from .parallel import Course, start_forkserver, stop_forkserver
+
+    start_forkserver()  # it loads nbgrader for the workers while this process reads the course
+    try:
+        return _grade_in(root, shard, args, Course.load(root))
+    finally:
+        stop_forkserver()
+
+
+def _grade_in(root: Path, shard, args, course) -> int:
+    from .parallel import STATE_DIR, GradingError, grade, settle
     from .progress import Progress
     from .run_chart import CHART
+    from .shards import SHARD_DIR, Journal, class_list
 
-    course = Course.load(root)
     submissions = class_list(root / "submitted", args.assignments, args.student)
     if not submissions:
         print("nothing to grade: submitted/<student>/<assignment>/ is empty")
@@ -113,8 +123,6 @@ def _grade(root: Path, args) -> int:
     except GradingError as error:
         print(f"error: {error}")
         return 1
-    finally:
-        stop_forkserver()
     problems = settle(course, report)
     failed = _unexplained(report, problems)
     print(headline(report, shard))

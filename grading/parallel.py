@@ -43,7 +43,7 @@ from .shards import (Entry, Journal, Submission, copy_gradebook, is_sqlite, merg
 
 __all__ = ["GRADED", "NOTE", "NOT_GRADED", "STARTING", "Course", "Result", "Report", "GradingError",
            "NbgraderAutograde", "default_workers", "grade", "needs_grading", "settle",
-           "stop_forkserver"]
+           "start_forkserver", "stop_forkserver"]
 
 # A submission's outcome, as the chart colours it.
 GRADED = "graded"
@@ -299,6 +299,16 @@ class _Worker:
         self.process.join(1)
 
 
+def start_forkserver() -> None:
+    """Start the workers' fork server now, so that it imports nbgrader while this process is
+    still reading the course (on two cores, the two overlap)."""
+    context = multiprocessing.get_context(START_METHOD)
+    context.set_forkserver_preload(PRELOAD)
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
 def stop_forkserver() -> None:
     """Stop the workers' fork server and wait for it, when a program has no more runs to make:
     nothing outlives it, and the CPU time of the workers (and their kernels) then counts as
@@ -390,6 +400,43 @@ def grade(course: Course, submissions: Iterable[Submission], *, workers: int | N
     return report
 
 
+class _Queue:
+    """The submissions left, handed out longest assignment first.
+
+    An assignment none of whose submissions was handed out yet goes first, so every assignment
+    is tried early; then the assignment whose finished submissions took longest on average (one
+    with none finished yet counts as the longest). Ending on the shortest submissions keeps the
+    workers from idling while one long submission finishes.
+    """
+
+    def __init__(self, submissions: Iterable[Submission]) -> None:
+        self.pending: dict[str, deque] = {}
+        for submission in submissions:
+            self.pending.setdefault(submission.assignment, deque()).append(submission)
+        self.seconds: dict[str, list[float]] = {}
+        self.started: set[str] = set()
+
+    def __bool__(self) -> bool:
+        return any(self.pending.values())
+
+    def __iter__(self):
+        return (s for queue in self.pending.values() for s in queue)
+
+    def pop(self) -> Submission:
+        order = list(self.pending)
+        assignment = max((a for a in order if self.pending[a]),
+                         key=lambda a: (a not in self.started, self._mean(a), -order.index(a)))
+        self.started.add(assignment)
+        return self.pending[assignment].popleft()
+
+    def record(self, submission: Submission, seconds: float) -> None:
+        self.seconds.setdefault(submission.assignment, []).append(seconds)
+
+    def _mean(self, assignment: str) -> float:
+        done = self.seconds.get(assignment)
+        return sum(done) / len(done) if done else float("inf")
+
+
 def _graded_elsewhere(urls: Iterable[str], course_id: str) -> set[Submission]:
     from nbgrader.api import Gradebook
 
@@ -436,7 +483,7 @@ def _run(course, todo, target, target_url, workers, scratch, journal, progress, 
             target.db.commit()
             db_url = f"sqlite:///{copy_gradebook(sqlite_path(target_url), folder / 'gradebook.db')}"
         pool.append(_Worker(number, _Spec(course.root, db_url, folder, grader)))
-    queue = deque(todo)
+    queue = _Queue(todo)
     interrupted = False
     try:
         for worker in pool:
@@ -458,6 +505,7 @@ def _run(course, todo, target, target_url, workers, scratch, journal, progress, 
                     merge_gradebooks(worker.spec.db_url, target, [result.submission],
                                      course.course_id)
                 _finish(course, result, journal, progress, report)
+                queue.record(result.submission, result.seconds)
                 _hand_out(course, worker, queue, progress)
             if progress is not None:
                 progress.tick()
@@ -476,7 +524,7 @@ def _hand_out(course, worker, queue, progress) -> None:
     if not queue:
         worker.task = None
         return
-    submission = queue.popleft()
+    submission = queue.pop()
     marker = course.marker(submission)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(f"{socket.gethostname()} {os.getpid()} {worker.lane}\n")

@@ -188,3 +188,18 @@ class TestNeedsGrading:
         assert needs_grading(course, s1, {s1})
         (course.submitted(s1) / "timestamp.txt").write_text("2023-12-31 10:00:00 UTC")
         assert not needs_grading(course, s1, {s1})
+
+
+class TestQueue:
+    def test_unseen_assignments_first_then_longest_first(self):
+        """Each assignment is tried once early; then the longest so far goes first, so the run
+        ends on short submissions."""
+        from grading.parallel import _Queue
+
+        queue = _Queue([Submission(a, s) for a in ("x", "y", "z") for s in ("1", "2")])
+        assert [queue.pop().assignment for _ in range(3)] == ["x", "y", "z"]
+        queue.record(Submission("x", "1"), 2.0)
+        queue.record(Submission("y", "1"), 20.0)
+        queue.record(Submission("z", "1"), 5.0)
+        assert [queue.pop().assignment for _ in range(3)] == ["y", "z", "x"]
+        assert not queue and list(queue) == []
