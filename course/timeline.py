@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from .cores import usable_cores
+
 __all__ = [
     "WORK", "WAIT", "RUNNING", "READY", "WAITING", "STARTUP", "SEGMENT_KINDS", "RAW_KINDS",
     "Lane", "Recorder", "Segment", "Metrics", "Timeline", "usable_cores",
@@ -46,14 +48,6 @@ MERGE_MIN_GAP_NS = 2_000
 CLOCK_SHIFT_THRESHOLD_NS = 1_000_000
 # Slack allowed when checking that a worker's spans lie inside the parent's window.
 WINDOW_SLACK_NS = 2_000_000
-
-
-def usable_cores() -> int:
-    """Return the number of CPU cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows have no affinity call
-        return os.cpu_count() or 1
 
 
 class Lane:
