@@ -40,7 +40,7 @@ LANE_MODES = ("threads", "tasks")
 _RAW_TO_SEGMENT = {WORK: RUNNING, WAIT: WAITING, STARTUP: STARTUP}
 
 # A chunk is "stretched" (it lost the CPU or the GIL part-way) when it is both this many
-# times its lane's median chunk and this much longer than it (design.md section 2).
+# times its lane's median chunk and this much longer than it (docs/measurements.md, section 1).
 STRETCH_FACTOR = 3.0
 STRETCH_MIN_NS = 200_000
 MERGE_MIN_GAP_NS = 2_000
