@@ -20,6 +20,8 @@ BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
 LAB_READY := $(VENV)/.lab-extensions
 CHROMIUM := /usr/bin/chromium
+# JupyterHub's proxy, for the hub round-trip test (tests/deploy/): from npm, into the venv.
+PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 # Two pytest workers: grading waits on kernels and sleeps as much as it computes.
 TEST_WORKERS ?= 2
 
@@ -64,9 +66,12 @@ lab: $(LAB_READY)
 	    $(if $(PORT),--port=$(PORT)) $(if $(IP),--ip=$(IP)) $(LAB_ARGS)
 
 # The free-threaded kernel is built once (about 4 minutes) and reused: the lessons are graded on it too.
+$(PROXY):
+	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@5
+
 # Debian packages the tests drive: Chromium (browser tests), Slurm and munge (the job-array test),
 # PostgreSQL (the gradebook-server test). As root they are installed when missing.
-test: $(INSTALLED) freethreaded
+test: $(INSTALLED) freethreaded $(PROXY)
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
 	[ -x /usr/sbin/slurmctld ] || missing="$$missing slurm-wlm"; \
