@@ -11,7 +11,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-course=$(cd "${COURSE_ROOT:-.}" && pwd)
+root=$(cd "${COURSE_ROOT:-.}" && pwd)
 shards=4 cpus=2 workers="" wait=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -23,23 +23,23 @@ while [ $# -gt 0 ]; do
         *) echo "submit.sh: unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
     esac
 done
-if [ ! -f "$course/nbgrader_config.py" ]; then
-    echo "submit.sh: $course is not a course directory (no nbgrader_config.py):" \
+if [ ! -f "$root/nbgrader_config.py" ]; then
+    echo "submit.sh: $root is not a course directory (no nbgrader_config.py):" \
          "run it from the course root or set COURSE_ROOT" >&2
     exit 2
 fi
-mkdir -p "$course/gradebook-shards"  # Slurm writes the jobs' output there
+mkdir -p "$root/gradebook-shards"  # Slurm writes the jobs' output there
 
 export GRADING_PYTHON=${GRADING_PYTHON:-python3} GRADING_WORKERS=$workers
 # shellcheck disable=SC2086  # SBATCH_ARGS holds several options
-array=$(sbatch --parsable --chdir="$course" --array="0-$((shards - 1))" \
+array=$(sbatch --parsable --chdir="$root" --array="0-$((shards - 1))" \
     --cpus-per-task="$cpus" ${SBATCH_ARGS:-} "$here/grade-shard.sbatch" "$@")
 array=${array%%;*}
 echo "shards: job array $array ($shards tasks)"
 status=0
 # shellcheck disable=SC2086
-merge=$(sbatch --parsable --chdir="$course" --dependency="afterany:$array" \
+merge=$(sbatch --parsable --chdir="$root" --dependency="afterany:$array" \
     ${SBATCH_ARGS:-} $wait "$here/merge.sbatch") || status=$?
 echo "merge: job ${merge%%;*} (after every shard of $array)${wait:+, exit status $status}"
-echo "output: $course/gradebook-shards/slurm-*.out; chart: $course/grading-run.png"
+echo "output: $root/gradebook-shards/slurm-*.out; chart: $root/grading-run.png"
 exit "$status"
