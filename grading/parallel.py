@@ -27,9 +27,11 @@ import io
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 import traceback
 from collections import deque
@@ -171,10 +173,19 @@ class NbgraderAutograde:
 
     def __init__(self, db_url: str) -> None:
         from nbgrader.apps import AutogradeApp
+        from traitlets.config import Config
 
         self.app = AutogradeApp()
         self.app.initialize([])
         self.app.coursedir.db_url = db_url
+        if "transport" not in self.app.config.KernelManager:
+            # Kernels started at once by several workers race for TCP ports: a port found free
+            # is taken by another process before the kernel binds it, and the kernel dies
+            # ("Address already in use"). ZMQ's ipc transport (Unix sockets in this worker's
+            # runtime directory) has no ports. A course that sets a transport keeps its own.
+            runtime = os.environ.get("JUPYTER_RUNTIME_DIR") or tempfile.gettempdir()
+            self.app.update_config(Config({"KernelManager": {
+                "transport": "ipc", "ip": os.path.join(runtime, "kernel")}}))
 
     def __call__(self, submission: Submission) -> tuple[bool, str]:
         from nbgrader.converters import Autograde
@@ -220,9 +231,10 @@ def _serve(spec: _Spec, conn) -> None:
     log = open(spec.folder / "nbgrader.log", "a", buffering=1)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
-    runtime = spec.folder / "runtime"
-    runtime.mkdir(exist_ok=True)
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
+    # The worker's own runtime directory (connection files, ipc sockets): short, as a Unix
+    # socket's path must be, and removed when the worker ends.
+    runtime = tempfile.mkdtemp(prefix="grading-worker-")
+    os.environ["JUPYTER_RUNTIME_DIR"] = runtime
     # nbgrader runs the `alembic` command when it creates a gradebook: this Python's bin/ first
     os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable),
                                           os.environ.get("PATH", "")])
@@ -240,6 +252,8 @@ def _serve(spec: _Spec, conn) -> None:
             conn.send(("done", submission, ok, text, start, time.time()))
     except (KeyboardInterrupt, EOFError, BrokenPipeError):
         pass  # stopped: nbgrader has removed what it had half-written
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 def _interrupt(signum, frame):
