@@ -13,7 +13,7 @@ from .bounds import finishes_within
 from .capture import Capture, PrintedLine, ThreadInfo, run_and_capture
 from .jobs import JobTracker
 from .messages import assert_equal
-from .processes import WatchedContext, meet_in_lane, processes_end_within
+from .processes import WatchedContext, fresh_context, meet_in_lane, processes_end_within
 from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
 from .seal import fingerprint, verify_fingerprint
 from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
@@ -24,7 +24,7 @@ __all__ = [
     "Capture", "PrintedLine", "ThreadInfo", "run_and_capture",
     "JobTracker",
     "assert_equal",
-    "WatchedContext", "meet_in_lane", "processes_end_within",
+    "WatchedContext", "fresh_context", "meet_in_lane", "processes_end_within",
     "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
     "fingerprint", "verify_fingerprint",
     "ANY", "assert_at_most_at_once", "assert_distinct_processes", "assert_distinct_threads",

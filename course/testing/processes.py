@@ -7,6 +7,9 @@
 - :class:`WatchedContext` is a multiprocessing context that notes what it is asked to make, so a
   test can tell that the context it passed was really used (a pool of the default context would
   pass every other test on a machine whose default happens to work).
+- :func:`fresh_context` gives the context graded tests run students' code under: its children
+  start without this process's memory (forkserver, or spawn where there is none), so a function
+  defined in a notebook fails there as it would on macOS, Windows or Python 3.14.
 - :func:`meet_in_lane` is a worker for tests of students' own recorded processes: it waits at a
   barrier inside a "wait" span, so a timeline proves the processes were alive at the same time.
 
@@ -29,7 +32,7 @@ from ..start_methods import check_start_method
 from ..timeline import Lane
 from .bounds import finishes_within
 
-__all__ = ["processes_end_within", "WatchedContext", "meet_in_lane"]
+__all__ = ["processes_end_within", "fresh_context", "WatchedContext", "meet_in_lane"]
 
 # Grace period for processes that are already on their way out when a call returns.
 EXIT_GRACE_S = 2.0
@@ -37,7 +40,7 @@ EXIT_GRACE_S = 2.0
 WATCHED = ("Process", "Pool", "Queue", "SimpleQueue", "JoinableQueue", "Pipe", "Value",
            "Array", "Manager", "Lock", "Barrier", "Event")
 _JOIN_S = 5.0
-_MEET_S = 10.0
+_MEET_S = 5.0
 
 
 def processes_end_within(fn: Callable, seconds: float, /, *args, **kwargs) -> Any:
@@ -125,6 +128,27 @@ def _end(process) -> None:
         process.join(_JOIN_S)
 
 
+def fresh_context(*preload: str):
+    """A context whose children start without this process's memory: forkserver, else spawn.
+
+    A forkserver child is a fork of a server that started as a fresh interpreter, so it must
+    import what it runs, exactly like a spawn child, but it starts in milliseconds. When the
+    server has not started yet, it is asked to import ``course`` and *preload* (module names,
+    e.g. the lesson's worker module) once, so its children need not import them again.
+
+    Returns:
+        The forkserver context where the platform has one, else the spawn context.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    if getattr(forkserver._forkserver, "_forkserver_pid", None) is None:  # not started yet
+        context.set_forkserver_preload(["course", *preload])
+    return context
+
+
 class WatchedContext:
     """A multiprocessing context that notes each Process, Pool, Queue, ... it is asked for.
 
@@ -132,7 +156,8 @@ class WatchedContext:
     (``context.Pool(2)``, ``ProcessPoolExecutor(mp_context=context)``).
 
     Args:
-        method: "fork", "spawn" or "forkserver" (default: the platform's default).
+        method: "fork", "spawn" or "forkserver" (default: the platform's default), or a
+            context, e.g. :func:`fresh_context`'s.
 
     Attributes:
         asked: the names asked for, in order, e.g. ``["Queue", "Process", "Process"]``.
@@ -141,9 +166,12 @@ class WatchedContext:
         ValueError: *method* is not a start method of this platform.
     """
 
-    def __init__(self, method: str | None = None) -> None:
-        check_start_method("method", method)
-        self._context = multiprocessing.get_context(method)
+    def __init__(self, method=None) -> None:
+        if isinstance(method, multiprocessing.context.BaseContext):
+            self._context = method
+        else:
+            check_start_method("method", method)
+            self._context = multiprocessing.get_context(method)
         self.asked: list[str] = []
         self._lock = threading.Lock()  # protects self.asked (executors start from threads)
 
@@ -183,7 +211,7 @@ def meet_in_lane(lanes, name: str, barrier) -> None:
     job: the lanes of processes that were alive together overlap while they wait.
 
     Raises:
-        threading.BrokenBarrierError: the other parties did not arrive within 10 s.
+        threading.BrokenBarrierError: the other parties did not arrive within 5 s.
     """
     lane = Lane(name)
     with lane.span("wait"):

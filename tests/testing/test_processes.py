@@ -151,3 +151,22 @@ class TestMeetInLane:
         for child in children:
             child.join(BOUND_S)
         assert testing.assert_reached(rec.timeline(), 2, kind="waiting") == 2
+
+
+class TestFreshContext:
+    def test_children_lack_this_process_memory(self, main_only_function):
+        """A function that exists only in __main__ cannot run in a fresh context's child."""
+        context = testing.fresh_context()
+        assert context.get_start_method() in ("forkserver", "spawn")
+        child = context.Process(target=main_only_function, args=(2,))
+        child.start()
+        child.join(BOUND_S)
+        assert child.exitcode == 1
+
+    def test_watched(self):
+        """A WatchedContext can watch a context object, such as a fresh one."""
+        fresh = testing.fresh_context()
+        context = testing.WatchedContext(fresh)
+        with context.Pool(1) as pool:
+            assert pool.apply(abs, (-4,)) == 4
+        assert context.asked == ["Pool"] and context.get_start_method() == fresh.get_start_method()
