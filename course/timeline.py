@@ -74,7 +74,7 @@ class Lane:
         self.tid = threading.get_native_id()
         self.spans: list[tuple[int, int, str]] = []
         # Recorded in the worker so the parent can align a child's clock with its own.
-        self.clock_pair = (time.time_ns(), time.perf_counter_ns())
+        self.clock_pair = clock_pair()
         self.launch_ns = launch_ns
         self.cpu_ns: int | None = None
         self.cpu_start_ns = time.thread_time_ns()
@@ -429,12 +429,28 @@ def _parse_row(row: Sequence) -> tuple[str, int, int, str]:
     return str(lane), round(start * 1e9), round(end * 1e9), kind
 
 
+def clock_pair(tries: int = 3) -> tuple[int, int]:
+    """``(time_ns, perf_counter_ns)`` read as close together as this process manages.
+
+    A process descheduled between the two reads (on a busy machine, for milliseconds) would
+    pair clocks read at different moments, and the parent would then shift the lane by that
+    error: of a few tries, keep the one whose wall reading is bracketed most tightly.
+    """
+    best = None
+    for _ in range(tries):
+        before, wall, after = time.perf_counter_ns(), time.time_ns(), time.perf_counter_ns()
+        if best is None or after - before < best[0]:
+            best = (after - before, wall, (before + after) // 2)
+    return best[1], best[2]
+
+
 def _aligned(lane: dict) -> dict:
     """Shift a child process's spans onto the parent's perf_counter clock when they differ."""
     if lane.get("clock_pair") is None:
         return lane
     child_wall, child_perf = lane["clock_pair"]
-    parent_perf_at_child_wall = time.perf_counter_ns() - (time.time_ns() - child_wall)
+    parent_wall, parent_perf = clock_pair()
+    parent_perf_at_child_wall = parent_perf - (parent_wall - child_wall)
     offset = parent_perf_at_child_wall - child_perf
     if abs(offset) <= CLOCK_SHIFT_THRESHOLD_NS:
         return lane

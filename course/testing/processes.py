@@ -41,6 +41,7 @@ WATCHED = ("Process", "Pool", "Queue", "SimpleQueue", "JoinableQueue", "Pipe", "
            "Array", "Manager", "Lock", "Barrier", "Event")
 _JOIN_S = 5.0
 _MEET_S = 5.0
+_TOGETHER_S = 0.2
 
 
 def processes_end_within(fn: Callable, seconds: float, /, *args, **kwargs) -> Any:
@@ -205,10 +206,12 @@ class WatchedContext:
 
 
 def meet_in_lane(lanes, name: str, barrier) -> None:
-    """Wait at *barrier* inside a "wait" span of ``Lane(name)``, then put the lane on *lanes*.
+    """Wait at *barrier*, then a little longer, inside a "wait" span of ``Lane(name)``; then
+    put the lane on *lanes*.
 
     A worker with the signature ``work(lanes, name, job)`` for tests that pass a Barrier as the
-    job: the lanes of processes that were alive together overlap while they wait.
+    job: the lanes of processes that were alive together all wait during the extra pause
+    after the barrier opens, so they overlap by far more than any error in aligning clocks.
 
     Raises:
         threading.BrokenBarrierError: the other parties did not arrive within 5 s.
@@ -216,4 +219,5 @@ def meet_in_lane(lanes, name: str, barrier) -> None:
     lane = Lane(name)
     with lane.span("wait"):
         barrier.wait(_MEET_S)
+        time.sleep(_TOGETHER_S)
     lanes.put(lane.close().export())
