@@ -424,28 +424,18 @@ def _parse_row(row: Sequence) -> tuple[str, int, int, str]:
 
 
 def clock_pair(tries: int = 3) -> tuple[int, int]:
-    """``(time_ns, perf_counter_ns)`` read as close together as this process manages.
-
-    A process descheduled between the two reads (on a busy machine, for milliseconds) would
-    pair clocks read at different moments, and the parent would then shift the lane by that
-    error: of a few tries, keep the one whose wall reading is bracketed most tightly.
-    """
-    best = None
-    for _ in range(tries):
-        before, wall, after = time.perf_counter_ns(), time.time_ns(), time.perf_counter_ns()
-        if best is None or after - before < best[0]:
-            best = (after - before, wall, (before + after) // 2)
-    return best[1], best[2]
+    """(time_ns, perf_counter_ns) read together: the tightest of a few tries skips a preemption."""
+    reads = [(time.perf_counter_ns(), time.time_ns(), time.perf_counter_ns()) for _ in range(tries)]
+    before, wall, after = min(reads, key=lambda r: r[2] - r[0])
+    return wall, (before + after) // 2
 
 
 def _aligned(lane: dict) -> dict:
     """Shift a child process's spans onto the parent's perf_counter clock when they differ."""
     if lane.get("clock_pair") is None:
         return lane
-    child_wall, child_perf = lane["clock_pair"]
-    parent_wall, parent_perf = clock_pair()
-    parent_perf_at_child_wall = parent_perf - (parent_wall - child_wall)
-    offset = parent_perf_at_child_wall - child_perf
+    (child_wall, child_perf), (wall, perf) = lane["clock_pair"], clock_pair()
+    offset = perf - (wall - child_wall) - child_perf  # the parent's clock minus the child's
     if abs(offset) <= CLOCK_SHIFT_THRESHOLD_NS:
         return lane
     shifted = dict(lane)
