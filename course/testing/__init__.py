@@ -6,6 +6,8 @@ what was expected, what came back and what to try; every wait is bounded.
     testing.finishes_within(student_fn, 5, *args)       # "did not finish within 5 s: deadlock?"
     tracker = testing.JobTracker(); job = tracker.wrap(job)
     testing.assert_overlap(tracker.timeline(), at_least=3)
+    async with testing.nothing_left_running("fetch_all"):   # asyncio: no task left pending
+        pages = await testing.await_within(fetch_all(urls), 5)
 """
 
 from .bounds import finishes_within
@@ -14,6 +16,7 @@ from .jobs import JobTracker
 from .messages import assert_equal
 from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
 from .seal import fingerprint, verify_fingerprint
+from .tasks import await_within, nothing_left_running
 from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
                         assert_distinct_threads, assert_overlap, assert_reached)
 
@@ -24,6 +27,7 @@ __all__ = [
     "assert_equal",
     "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
     "fingerprint", "verify_fingerprint",
+    "await_within", "nothing_left_running",
     "ANY", "assert_at_most_at_once", "assert_distinct_processes", "assert_distinct_threads",
     "assert_overlap", "assert_reached",
 ]
