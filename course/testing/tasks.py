@@ -2,7 +2,9 @@
 
 A test cell awaits a student's coroutine at the top level (the kernel runs an event loop, and
 autograde runs cells the same way), always through :func:`await_within`, so a deadlock costs the
-seconds of its bound and the message names the line each task is stuck on. Wrapped in
+seconds of its bound and the message names the line each task is stuck on. (Code that blocks the
+loop's thread, such as ``time.sleep`` in a coroutine, cannot be interrupted by any await: tests
+keep the waits they hand to students short, so a blocked loop fails a check rather than hangs.) Wrapped in
 :func:`nothing_left_running`, the test also fails when the call returned while tasks it started
 were still pending, or threads it started were still busy: the leftovers are cancelled, so the
 next test starts clean.
@@ -38,7 +40,6 @@ _POLL_S = 0.005
 
 _all_tasks = asyncio.all_tasks
 _current_task = asyncio.current_task
-_ensure_future = asyncio.ensure_future
 _sleep = asyncio.sleep
 _wait = asyncio.wait
 _enumerate = threading.enumerate
@@ -61,7 +62,9 @@ _LEFT_HINT = ("Hint: await every task you create before returning; after task.ca
 async def await_within(awaitable, seconds: float, what: str | None = None) -> Any:
     """Await *awaitable* (usually a call of the student's coroutine function) for at most *seconds*.
 
-    It runs as a task of its own; tasks it starts run on the same event loop as the test.
+    It runs in the calling task, as a plain ``await`` would: the line after this one runs as
+    soon as it returns, before the loop runs any other task, so a check made there sees exactly
+    what the call left behind (a task it cancelled but did not await is still pending).
 
     Args:
         awaitable: a coroutine, task or future.
@@ -74,8 +77,8 @@ async def await_within(awaitable, seconds: float, what: str | None = None) -> An
 
     Raises:
         AssertionError: *awaitable* is not awaitable (a function defined without ``async``),
-            or it did not finish in time; then the message shows where it and every task it
-            started are stuck, and those tasks are cancelled.
+            or it did not finish in time; then the message shows where the call and every task
+            it started are stuck, it is cancelled, and so are those tasks.
         TypeError, ValueError: *seconds* is not a number > 0.
     """
     check_seconds("seconds", seconds)
@@ -85,15 +88,25 @@ async def await_within(awaitable, seconds: float, what: str | None = None) -> An
             f"expected {label} to give a coroutine to await, but it returned "
             f"{type(awaitable).__name__} {short(awaitable)}.\nHint: define the function with "
             "`async def`, so that calling it gives a coroutine the caller awaits.")
-    before = _all_tasks()
-    task = _ensure_future(awaitable)
-    done, _ = await _wait({task}, timeout=seconds)
-    if task in done:
-        return task.result()
-    started = [t for t in _all_tasks() - before if t is not task and not t.done()]
-    message = _stuck_message(label, seconds, [task] + started)
-    await _cancel_all([task] + started)
-    raise AssertionError(message)
+    here, before = _current_task(), _all_tasks()
+    expired: dict[str, Any] = {}
+
+    def expire() -> None:  # runs on the loop when time is up: note where everything waits
+        started = [t for t in _all_tasks() - before if t is not here and not t.done()]
+        expired.update(started=started, message=_stuck_message(label, seconds, [here] + started))
+        here.cancel()
+
+    timer = asyncio.get_running_loop().call_later(seconds, expire)
+    try:
+        return await awaitable
+    except asyncio.CancelledError:
+        if "message" not in expired:
+            raise  # cancelled by someone else: not ours to turn into a failure
+        getattr(here, "uncancel", lambda: None)()  # 3.11+: this cancellation is handled
+    finally:
+        timer.cancel()
+    await _cancel_all(expired["started"])
+    raise AssertionError(expired["message"])
 
 
 class nothing_left_running:

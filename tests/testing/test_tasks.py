@@ -65,6 +65,34 @@ class TestAwaitWithin:
         assert "await gate.wait()" in message and "Hint:" in message
         assert left == [], f"the stuck tasks were not cancelled: {left}"
 
+    def test_the_next_line_sees_what_the_call_left(self):
+        """It runs in the caller's task: a task cancelled but not awaited is still pending after."""
+        async def careless():
+            task = asyncio.create_task(asyncio.sleep(10))
+            await asyncio.sleep(0)
+            task.cancel()
+            return task
+
+        async def main():
+            task = await testing.await_within(careless(), 1)
+            pending = not task.done()
+            await asyncio.gather(task, return_exceptions=True)
+            return pending
+
+        assert run(main())
+
+    def test_outside_cancellation_passes_through(self):
+        """A cancellation that is not the time limit's stays a cancellation."""
+        async def main():
+            waiting = asyncio.ensure_future(testing.await_within(asyncio.sleep(10), 5))
+            await asyncio.sleep(0)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            return True
+
+        assert run(main())
+
     @pytest.mark.parametrize("seconds, error", [(0, ValueError), ("1", TypeError)])
     def test_bad_seconds(self, seconds, error):
         """The time limit is checked at the door."""
