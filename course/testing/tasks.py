@@ -2,15 +2,21 @@
 
 A test cell awaits a student's coroutine at the top level (the kernel runs an event loop, and
 autograde runs cells the same way), always through :func:`await_within`, so a deadlock costs the
-seconds of its bound and the message names the line each task is stuck on. (Code that blocks the
-loop's thread, such as ``time.sleep`` in a coroutine, cannot be interrupted by any await: tests
-keep the waits they hand to students short, so a blocked loop fails a check rather than hangs.) Wrapped in
+seconds of its bound and the message names the line each task is stuck on. Wrapped in
 :func:`nothing_left_running`, the test also fails when the call returned while tasks it started
 were still pending, or threads it started were still busy: the leftovers are cancelled, so the
 next test starts clean.
 
     async with testing.nothing_left_running("fetch_all"):
         pages = await testing.await_within(fetch_all(urls, site.fetch), 5)
+
+No await can interrupt code that holds the loop's thread (a coroutine spinning in
+``while not done: pass``): the time limit's own callback never gets to run. A watchdog thread
+notices, and raises :class:`LoopBlocked` inside that code, so the test fails in seconds and the
+kernel lives (an interrupt there, as a cell time-out sends, stops the kernel's loop and kills it).
+It only ever does so while the loop's thread is in the notebook's own code. A blocking C call
+(``time.sleep`` in a coroutine) sees the exception only when it returns: tests keep the waits
+they hand to students short.
 
 The asyncio functions these checks rely on are taken when this module is imported, so a
 submission that replaces ``asyncio.all_tasks`` cannot hide its tasks from them.
@@ -19,6 +25,7 @@ submission that replaces ``asyncio.all_tasks`` cannot hide its tasks from them.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import inspect
 import os
 import sys
@@ -30,13 +37,18 @@ from .._validate import check_seconds
 from .bounds import _is_internal, _place
 from .messages import MAX_LISTED, plural, short, was
 
-__all__ = ["await_within", "nothing_left_running"]
+__all__ = ["await_within", "nothing_left_running", "LoopBlocked"]
 
 # Seconds a cancelled task gets to finish its cleanup before the check moves on.
 CLEANUP_S = 1.0
 # Seconds a thread that did its work gets to go back to idle (a pool worker) or end.
 THREAD_GRACE_S = 1.0
 _POLL_S = 0.005
+# Seconds past the time limit the watchdog waits for a blocked loop before it steps in; then
+# it looks again this often (the next spinning task may take the thread), at most this often.
+BLOCKED_GRACE_S = 2.0
+REPEAT_S = 0.2
+MAX_INTERRUPTS = 50
 
 _all_tasks = asyncio.all_tasks
 _current_task = asyncio.current_task
@@ -53,10 +65,21 @@ _STUCK_HINT = ("Hint: a task awaiting queue.join() waits for one task_done() per
                "task awaiting get(), an Event or a Semaphore waits for another task to put, set "
                "or release it; gather() and a TaskGroup wait for every task they hold; a loop "
                "that never awaits anything holds the event loop forever.")
+_BLOCKED_HINT = ("Hint: a coroutine must await to let other tasks run: wait with await "
+                 "asyncio.sleep(...), an Event, a Queue or a Semaphore instead of a loop that "
+                 "keeps checking, and run blocking calls with await asyncio.to_thread(...).")
 _LEFT_HINT = ("Hint: await every task you create before returning; after task.cancel(), await "
               "the task (or asyncio.gather(*tasks, return_exceptions=True)) so it has really "
               "stopped and its cleanup has run; and await asyncio.to_thread(...) calls rather "
               "than leaving them behind.")
+
+
+class LoopBlocked(BaseException):
+    """Raised inside code that held the event loop's thread past a test's time limit.
+
+    A BaseException, so ``except Exception`` in the student's code does not swallow it; asyncio
+    stores it on the task it ends, as it does any error but KeyboardInterrupt and SystemExit.
+    """
 
 
 async def await_within(awaitable, seconds: float, what: str | None = None) -> Any:
@@ -78,7 +101,8 @@ async def await_within(awaitable, seconds: float, what: str | None = None) -> An
     Raises:
         AssertionError: *awaitable* is not awaitable (a function defined without ``async``),
             or it did not finish in time; then the message shows where the call and every task
-            it started are stuck, it is cancelled, and so are those tasks.
+            it started are stuck, it is cancelled, and so are those tasks. When the call held
+            the loop's thread, the message says where.
         TypeError, ValueError: *seconds* is not a number > 0.
     """
     check_seconds("seconds", seconds)
@@ -93,20 +117,79 @@ async def await_within(awaitable, seconds: float, what: str | None = None) -> An
 
     def expire() -> None:  # runs on the loop when time is up: note where everything waits
         started = [t for t in _all_tasks() - before if t is not here and not t.done()]
-        expired.update(started=started, message=_stuck_message(label, seconds, [here] + started))
+        message = _stuck_message(label, seconds, [here] + started)
+        expired.update(started=started, message=expired.get("blocked", message))
         here.cancel()
 
     timer = asyncio.get_running_loop().call_later(seconds, expire)
+    watchdog = _Watchdog(label, seconds, expired)
     try:
         return await awaitable
+    except LoopBlocked:
+        expired.setdefault("started", [t for t in _all_tasks() - before
+                                       if t is not here and not t.done()])
     except asyncio.CancelledError:
         if "message" not in expired:
             raise  # cancelled by someone else: not ours to turn into a failure
         getattr(here, "uncancel", lambda: None)()  # 3.11+: this cancellation is handled
     finally:
+        watchdog.stop()
         timer.cancel()
     await _cancel_all(expired["started"])
-    raise AssertionError(expired["message"])
+    raise AssertionError(expired.get("blocked") or expired["message"])
+
+
+class _Watchdog:
+    """A thread that raises LoopBlocked in student code holding the loop past the limit."""
+
+    threads: set = set()  # the watchdogs running now: never a student's leftover thread
+
+    def __init__(self, label: str, seconds: float, expired: dict) -> None:
+        self.label, self.seconds, self.expired = label, seconds, expired
+        self.loop_thread = threading.get_ident()
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="await_within watchdog",
+                                       daemon=True)
+        self.threads.add(self.thread)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join(CLEANUP_S)
+        self.threads.discard(self.thread)
+
+    def _watch(self) -> None:
+        if self.done.wait(self.seconds + BLOCKED_GRACE_S) or not _CAN_INTERRUPT:
+            return
+        for _ in range(MAX_INTERRUPTS):
+            if "message" in self.expired:
+                return  # the loop ran the time limit's callback: it is not blocked
+            frame = _frames().get(self.loop_thread)
+            if frame is not None and _is_students(frame):
+                self.expired.setdefault("blocked", self._message(frame))
+                _raise_in(self.loop_thread, LoopBlocked)
+            if self.done.wait(REPEAT_S):
+                return
+
+    def _message(self, frame: types.FrameType) -> str:
+        return (f"{self.label} did not finish within {self.seconds:g} s: it held the event "
+                f"loop's thread, so no other task (not even the time limit) could run. It was "
+                f"stopped at {_place(frame)}\n{_BLOCKED_HINT}")
+
+
+def _is_students(frame: types.FrameType) -> bool:
+    """True when the innermost frame is the notebook's (or a test's) code, not a library's."""
+    filename = frame.f_code.co_filename
+    return not _is_internal(frame) and not any(part in filename for part in _SITE_DIRS)
+
+
+_CAN_INTERRUPT = hasattr(ctypes, "pythonapi") and hasattr(ctypes.pythonapi,
+                                                          "PyThreadState_SetAsyncExc")
+
+
+def _raise_in(thread_id: int, error: type) -> None:
+    """Raise *error* in the thread at its next Python instruction."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(error))
 
 
 class nothing_left_running:
@@ -169,8 +252,8 @@ class nothing_left_running:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + THREAD_GRACE_S
         while True:
-            busy = [t for t in _enumerate()
-                    if t not in self._threads and t.is_alive() and _busy(t)]
+            busy = [t for t in _enumerate() if t not in self._threads and t.is_alive()
+                    and t not in _Watchdog.threads and _busy(t)]
             if not busy or loop.time() >= deadline:
                 return busy
             await _sleep(_POLL_S)

@@ -93,6 +93,48 @@ class TestAwaitWithin:
 
         assert run(main())
 
+    def test_a_busy_loop_holding_the_loop_is_stopped(self, monkeypatch):
+        """Code spinning without awaiting is stopped by the watchdog, even past except Exception."""
+        monkeypatch.setattr(tasks_module, "BLOCKED_GRACE_S", 0.1)
+
+        async def spins():
+            while True:
+                try:
+                    pass
+                except Exception:  # a student's catch-all does not swallow it
+                    pass
+
+        async def main():
+            with pytest.raises(AssertionError) as info:
+                await testing.await_within(spins(), 0.1)
+            return str(info.value)
+
+        message = run(main())
+        assert message.startswith("spins(...) did not finish within 0.1 s: it held the event "
+                                  "loop's thread")
+        assert "spins(): while True:" in message and "Hint: a coroutine must await" in message
+
+    def test_a_busy_child_task_is_stopped_too(self, monkeypatch):
+        """A spinning task started by the call is stopped; the call is then cancelled."""
+        monkeypatch.setattr(tasks_module, "BLOCKED_GRACE_S", 0.1)
+
+        async def spinner():
+            while True:
+                pass
+
+        async def parent():
+            await asyncio.gather(spinner(), asyncio.sleep(10))
+
+        async def main():
+            with pytest.raises(AssertionError) as info:
+                await testing.await_within(parent(), 0.1)
+            return str(info.value), [t for t in asyncio.all_tasks()
+                                     if t is not asyncio.current_task() and not t.done()]
+
+        message, left = run(main())
+        assert "it held the event loop's thread" in message and "spinner(): while True:" in message
+        assert len(left) <= 1  # at most run()'s own wait_for wrapper
+
     @pytest.mark.parametrize("seconds, error", [(0, ValueError), ("1", TypeError)])
     def test_bad_seconds(self, seconds, error):
         """The time limit is checked at the door."""
