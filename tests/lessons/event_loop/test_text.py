@@ -94,7 +94,7 @@ class TestChoosingTable:
     def test_measured_cells_and_picks(self):
         """Every cell shows a measured number; asyncio wins the waits, processes the computing."""
         table = text.choosing_table(io_runs(), cpu_runs(), GIL, io_in_turn_s=20)
-        header, rule, waits, computing = table.splitlines()[:4]
+        header, _, waits, computing = table.splitlines()[:4]
         assert header == ("| job | one after another | asyncio | threads | thread pool | "
                           "processes | choose |")
         assert ">= 20 s (not run)" in waits and "**asyncio**" in waits
