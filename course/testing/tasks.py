@@ -42,7 +42,7 @@ __all__ = ["await_within", "nothing_left_running", "LoopBlocked"]
 # Seconds a cancelled task gets to finish its cleanup before the check moves on.
 CLEANUP_S = 1.0
 # Seconds a thread that did its work gets to go back to idle (a pool worker) or end.
-THREAD_GRACE_S = 1.0
+THREAD_GRACE_S = 3.0
 _POLL_S = 0.005
 # Seconds past the time limit the watchdog waits for a blocked loop before it steps in; then
 # it looks again this often (the next spinning task may take the thread), at most this often.

@@ -28,7 +28,7 @@ TICK_S = 0.005
 TICKS_NEEDED = 2
 # A load in a worker thread waits at most this long for the heartbeat (a stall of the loop);
 # on the heartbeat's own thread no tick can come, so it gives up after a short block.
-HOLD_S = 2.0
+HOLD_S = 3.0
 STALL_S = 0.05
 
 
