@@ -1,1 +1,1 @@
-"""One package per lesson: the instruments (measure, charts, text, explore) its notebook uses."""
+"""One package per lesson: the instruments each lesson notebook imports as `lesson`."""

@@ -6,6 +6,7 @@ what was expected, what came back and what to try; every wait is bounded.
     testing.finishes_within(student_fn, 5, *args)       # "did not finish within 5 s: deadlock?"
     tracker = testing.JobTracker(); job = tracker.wrap(job)
     testing.assert_overlap(tracker.timeline(), at_least=3)
+    testing.processes_end_within(student_fn, 10, *args)  # ... and no process left running
     async with testing.nothing_left_running("fetch_all"):   # asyncio: no task left pending
         pages = await testing.await_within(fetch_all(urls), 5)
 """
@@ -14,6 +15,7 @@ from .bounds import finishes_within
 from .capture import Capture, PrintedLine, ThreadInfo, run_and_capture
 from .jobs import JobTracker
 from .messages import assert_equal
+from .processes import WatchedContext, fresh_context, meet_in_lane, processes_end_within
 from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
 from .seal import fingerprint, verify_fingerprint
 from .tasks import await_within, nothing_left_running
@@ -25,6 +27,7 @@ __all__ = [
     "Capture", "PrintedLine", "ThreadInfo", "run_and_capture",
     "JobTracker",
     "assert_equal",
+    "WatchedContext", "fresh_context", "meet_in_lane", "processes_end_within",
     "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
     "fingerprint", "verify_fingerprint",
     "await_within", "nothing_left_running",
