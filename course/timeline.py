@@ -109,11 +109,9 @@ class Recorder:
     Args:
         lanes: "threads" (one lane per thread, the default) or "tasks" (one lane per asyncio
             task; code outside any task records on its thread's lane).
-        classify: split stretched "work" spans into "ready, not running" (for work recorded
-            in small chunks); False takes every span as it is, e.g. a whole job. The default
-            is True for threads and False for tasks: a task's "work" span is time it held the
-            loop, running, however long it lasted (a blocking call is drawn as running, the
-            task that stalled everyone else).
+        classify: split stretched "work" spans into "ready, not running" (for work in small
+            chunks); False takes spans as they are. Default: True for threads, False for tasks
+            (a task's "work" is time it held the loop: running, however long).
 
     Raises:
         ValueError: *lanes* is neither "threads" nor "tasks".
