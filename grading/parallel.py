@@ -224,16 +224,13 @@ class _Spec:
     grader: Callable
 
 
-def _serve(spec: _Spec, conn) -> None:
+def _serve(spec: _Spec, runtime: str, conn) -> None:
     """A worker: grade each submission received until None (or the parent goes away)."""
     _die_with_parent()
     signal.signal(signal.SIGTERM, _interrupt)
     log = open(spec.folder / "nbgrader.log", "a", buffering=1)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
-    # The worker's own runtime directory (connection files, ipc sockets): short, as a Unix
-    # socket's path must be, and removed when the worker ends.
-    runtime = tempfile.mkdtemp(prefix="grading-worker-")
     os.environ["JUPYTER_RUNTIME_DIR"] = runtime
     # nbgrader runs the `alembic` command when it creates a gradebook: this Python's bin/ first
     os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable),
@@ -278,13 +275,17 @@ class _Worker:
         self.start = 0.0
         self.deaths = 0
         self.process = self.conn = None
+        self.runtime = ""
 
     def launch(self) -> None:
         context = multiprocessing.get_context(START_METHOD)
         context.set_forkserver_preload(PRELOAD)
         self.launched = time.time()
+        # The worker's own runtime directory (connection files, ipc sockets): short, as a Unix
+        # socket's path must be; removed by the worker, or by this process if it dies.
+        self.runtime = tempfile.mkdtemp(prefix="grading-worker-")
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(self.spec, child),
+        self.process = context.Process(target=_serve, args=(self.spec, self.runtime, child),
                                        name=f"grading {self.lane}")
         self.process.start()
         child.close()
@@ -300,17 +301,19 @@ class _Worker:
         """Let the worker finish nbgrader's clean-up, then make sure it is gone."""
         from .processes import kill_tree
 
-        if self.process is None or not self.process.is_alive():
+        if self.process is None:
             return
-        try:
-            if interrupt and self.task is not None:
-                os.kill(self.process.pid, signal.SIGINT)
-            self.conn.send(None)
-        except (OSError, BrokenPipeError):
-            pass
-        self.process.join(STOP_GRACE_S)
-        kill_tree(self.process.pid)
-        self.process.join(1)
+        if self.process.is_alive():
+            try:
+                if interrupt and self.task is not None:
+                    os.kill(self.process.pid, signal.SIGINT)
+                self.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+            self.process.join(STOP_GRACE_S)
+            kill_tree(self.process.pid)
+            self.process.join(1)
+        shutil.rmtree(self.runtime, ignore_errors=True)
 
 
 def start_forkserver() -> None:
@@ -574,6 +577,7 @@ def _died(course, worker) -> Result:
 
     worker.process.join(5)
     code = worker.process.exitcode
+    shutil.rmtree(worker.runtime, ignore_errors=True)
     worker.deaths += 1
     if worker.deaths >= MAX_DEATHS_IN_A_ROW:
         raise GradingError(f"grading {worker.lane} died {worker.deaths} times in a row (last "
