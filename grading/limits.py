@@ -102,6 +102,7 @@ class Cgroup:
                 dirs = {"pids": base / name, "memory": base / name}
                 version = 2
             for folder in dict.fromkeys(dirs.values()):
+                _sweep(folder.parent, name.split("-")[0])
                 folder.mkdir()
                 made.append(folder)
             group = cls(dirs, version)
@@ -177,6 +178,22 @@ class Cgroup:
                 if time.monotonic() > deadline:
                     return killed
                 time.sleep(0.02)
+
+
+STALE_SECONDS = 3600
+
+
+def _sweep(parent: Path, prefix: str) -> None:
+    """Remove empty groups named like ours and older than an hour: left by a grader that was
+    killed before it could remove them (younger ones may be another grader's, being set up)."""
+    now = time.time()
+    for folder in parent.glob(f"{prefix}-*"):
+        try:
+            if now - folder.stat().st_mtime > STALE_SECONDS and not _read(
+                    folder / "cgroup.procs").strip():
+                folder.rmdir()
+        except OSError:
+            pass
 
 
 def _write(path: Path, value: str) -> None:

@@ -50,7 +50,8 @@ from traitlets import Bool, Integer, List, Unicode
 
 from .limits import Cgroup, Limits, apply_rlimits, enforcement
 
-__all__ = ["SandboxedKernelManager", "SandboxProvisioner", "bwrap_problem", "bwrap_command",
+__all__ = ["SandboxedKernelManager", "SandboxProvisioner", "bwrap_problem", "sandbox_gaps",
+           "bwrap_command",
            "choose_binds", "hidden_etc", "kernel_environment", "interpreter_paths",
            "stage_submission", "SANDBOX_KEY", "UNSANDBOXED"]
 
@@ -108,6 +109,19 @@ def bwrap_problem(bwrap: str = BWRAP) -> str:
         why = result.stderr.strip().splitlines()[-1:] or [f"exit code {result.returncode}"]
         return f"bubblewrap cannot make a sandbox here ({why[0]}): user namespaces disabled?"
     return ""
+
+
+def sandbox_gaps(limits: Limits | None = None) -> list[str]:
+    """What this machine's sandbox would not enforce ([] when bubblewrap runs and every limit
+    holds): for tests, and for instructors checking a grading machine."""
+    problem = bwrap_problem()
+    if problem:
+        return [f"{UNSANDBOXED}: {problem}"]
+    group = Cgroup.create(f"grading-check-{uuid.uuid4().hex[:8]}", limits or Limits())
+    if group is not None:
+        group.close()
+    return [f"{name} limit {how}" for name, how in enforcement(group is not None).items()
+            if how.startswith("NOT")]
 
 
 def seed_folder(executable: str) -> Path:
@@ -201,12 +215,29 @@ def kernel_environment(env: dict[str, str]) -> dict[str, str]:
     return kept
 
 
-def stage_submission(work: str, stage: str) -> None:
-    """Copy the submission's folder to *stage*, less its notebooks (autograde has put the hidden
-    tests back into them) and checkpoints; the sandbox copies *stage* to its tmpfs."""
+_NOT_STAGED = shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints")
+
+
+def stage_submission(work: str | None, stage: str, most_mib: int) -> None:
+    """Copy the submission's folder *work* to *stage*, less its notebooks (autograde has put the
+    hidden tests back into them) and checkpoints; the sandbox copies *stage* to its tmpfs.
+
+    Raises:
+        RuntimeError: the folder holds more than *most_mib* MiB (the sandbox's writable space).
+    """
     shutil.rmtree(stage, ignore_errors=True)
-    shutil.copytree(work, stage, symlinks=True,
-                    ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    if work is None:
+        os.makedirs(stage)
+        return
+    total = 0
+    for folder, dirs, files in os.walk(work):
+        dirs[:] = [d for d in dirs if d not in _NOT_STAGED(folder, [d])]
+        for name in set(files) - _NOT_STAGED(folder, files):
+            total += os.lstat(os.path.join(folder, name)).st_size
+    if total > most_mib * 1024 * 1024:
+        raise RuntimeError(f"{work} holds {total / 2**20:.0f} MiB, more than the sandbox's "
+                           f"writable space of {most_mib} MiB (SandboxedKernelManager.work_mib)")
+    shutil.copytree(work, stage, symlinks=True, ignore=_NOT_STAGED)
 
 
 def _system_binds() -> list[str]:
@@ -288,9 +319,13 @@ class SandboxProvisioner(LocalProvisioner):
             km.ip = os.path.join(self.ipc_dir, "k")
             km.connection_file = os.path.join(self.ipc_dir, "kernel.json")
         kwargs = await super().pre_launch(**kwargs)
-        work = os.path.realpath(kwargs.get("cwd") or os.getcwd())
+        cwd = kwargs.get("cwd")
+        work = os.path.realpath(cwd) if cwd else None
+        if work is not None:
+            km.check_work(work)
         stage = os.path.join(self.ipc_dir, "submission")
-        stage_submission(work, stage)
+        stage_submission(work, stage, km.limits.work_mib)
+        work = work or "/tmp/work"  # no folder given: an empty one, inside only
         executable = kwargs["cmd"][0]
         seed = seed_folder(executable)
         kwargs["cmd"] = bwrap_command(kwargs["cmd"], work=work, ipc_dir=self.ipc_dir, stage=stage,
@@ -422,6 +457,14 @@ class SandboxedKernelManager(AsyncKernelManager):
         exchange = config.get("Exchange", {}).get("root")
         folders = [os.getcwd(), str(Path.home()), root, exchange, *self.protected]
         return [f for f in folders if isinstance(f, str) and f]
+
+    def check_work(self, work: str) -> None:
+        """Refuse a working folder that holds a protected one (its copy would show it)."""
+        inside = [p for p in self.protected_folders()
+                  if _inside(Path(os.path.realpath(p)), Path(work))]
+        if inside:
+            raise RuntimeError(f"refusing to copy {work} into a grading sandbox: it holds "
+                               f"{inside[0]}, which a submission must never see")
 
     def sandbox_binds(self, executable: str, work: str) -> list[str]:
         """The folders a kernel run by *executable* sees read-only: its Python, the packages."""
