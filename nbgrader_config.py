@@ -57,6 +57,9 @@ c.Execute.raise_on_iopub_timeout = False
 
 
 # Feedback: by default it shows hidden test code verbatim, in the cells and in their tracebacks.
+# A failed hidden test's message names the expected value (a hint for the student, an answer to
+# copy for the next attempt): set this to True to show only "a hidden test failed".
+c.ClearHiddenTracebacks.hide_hidden_failures = False
 # Classes, not dotted names: nbgrader's --help-all inspects each entry's traits.
 c.GenerateFeedback.preprocessors = [
     GetGrades, ClearHiddenTracebacks, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
