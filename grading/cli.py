@@ -6,9 +6,10 @@ Runs `nbgrader autograde` once per assignment (default: every assignment under s
 from the course root (default: the current directory), showing its log as it goes. Afterwards
 it prints one line per problem, naming the student, the notebook and the reason (invalid JSON,
 a renamed or missing notebook, a kernel that could not run it), plus notes on graded notebooks
-whose kernel had to be restarted. It exits 1 when any notebook was not graded or is missing,
-or when nbgrader failed, so a grading run never ends in a silent 0 (`nbgrader export` then
-shows the same reasons).
+whose kernel had to be restarted, and a line saying whether every notebook was graded in the
+sandbox (grading/sandbox.py), loudly when not. It exits 1 when any notebook was not graded or is
+missing, or when nbgrader failed, so a grading run never ends in a silent 0 (`nbgrader export`
+then shows the same reasons, and how each notebook was sandboxed).
 """
 
 from __future__ import annotations
@@ -29,16 +30,19 @@ def main(argv: list[str]) -> int:
         print("nothing to grade: submitted/<student>/<assignment>/ is empty")
         return 0
     from .problems import find_problems  # imports nbgrader: after the argument check
+    from .sandbox import graded_sandboxes, sandbox_summary
 
-    problems, failed = [], []
+    problems, failed, sandboxes = [], [], []
     for assignment in assignments:
         returncode, log = autograde(root, assignment, options)
         found = find_problems(root, assignment, log)
         problems += found
+        sandboxes += graded_sandboxes(root, assignment).values()
         if returncode != 0 and not any(p.serious for p in found):
             failed.append(f"nbgrader autograde {assignment} failed (exit code {returncode}): "
                           "see its log above")
     print(listing(problems, failed))
+    print(sandbox_summary(sandboxes))
     return status(problems, failed)
 
 

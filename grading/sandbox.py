@@ -51,7 +51,7 @@ from traitlets import Bool, Integer, List, Unicode
 from .limits import Cgroup, Limits, apply_rlimits, enforcement
 
 __all__ = ["SandboxedKernelManager", "SandboxProvisioner", "bwrap_problem", "sandbox_gaps",
-           "bwrap_command",
+           "graded_sandboxes", "sandbox_summary", "bwrap_command",
            "choose_binds", "hidden_etc", "kernel_environment", "interpreter_paths",
            "stage_submission", "SANDBOX_KEY", "UNSANDBOXED"]
 
@@ -122,6 +122,38 @@ def sandbox_gaps(limits: Limits | None = None) -> list[str]:
         group.close()
     return [f"{name} limit {how}" for name, how in enforcement(group is not None).items()
             if how.startswith("NOT")]
+
+
+def graded_sandboxes(course_root: Path | str, assignment: str) -> dict[tuple[str, str], str]:
+    """{(student, notebook file): how it was sandboxed} for the graded notebooks of an
+    assignment, from their metadata (UNSANDBOXED when they do not say)."""
+    found = {}
+    for path in sorted(Path(course_root, "autograded").glob(f"*/{assignment}/*.ipynb")):
+        try:
+            metadata = json.loads(path.read_text()).get("metadata", {})
+        except (OSError, ValueError):
+            continue
+        found[(path.parent.parent.name, path.name)] = metadata.get(
+            SANDBOX_KEY, f"{UNSANDBOXED}: graded before the sandbox existed, or without "
+                         "grading/execute.py's GuardedExecute")
+    return found
+
+
+def sandbox_summary(descriptions) -> str:
+    """One line for the end of a grading run: all sandboxed, or, loudly, how many were not."""
+    descriptions = list(descriptions)
+    if not descriptions:
+        return "Sandbox: no graded notebook to report on."
+    bare = [d for d in descriptions if d.startswith(UNSANDBOXED)]
+    if not bare:
+        weak = sorted({d.split(" (", 1)[1].rstrip(")") for d in descriptions if " (" in d})
+        return (f"Sandbox: all {len(descriptions)} graded notebook(s) ran in bubblewrap"
+                + (f", but {'; '.join(weak)}" if weak else "") + ".")
+    reasons = "; ".join(sorted({d.split(": ", 1)[-1] for d in bare}))
+    return (f"{UNSANDBOXED}: {len(bare)} of {len(descriptions)} graded notebook(s) ran with the "
+            f"grader's own permissions ({reasons}): a submission could read source/, the "
+            "gradebook and other submissions, and change them. README.md, section Grading, "
+            "says what to do.")
 
 
 def seed_folder(executable: str) -> Path:
