@@ -6,8 +6,10 @@
 #   make check     the quick tier: lint, then every test that runs no nbgrader pipeline and no
 #                  browser (a few minutes; run it after each change)
 #   make release   regenerate release/ from source/ with nbgrader generate_assignment
-#   make grade     autograde everything under submitted/ and list what could not be graded
-#                  (NBGRADER_ARGS=--force to regrade)
+#   make grade     autograde everything under submitted/, each kernel in a bubblewrap sandbox,
+#                  and list what could not be graded (NBGRADER_ARGS=--force to regrade)
+#   make student   the student bundle: release notebooks, course/, a student README and Binder
+#                  files, no answers (dist/student/python-concurrency-lab/ and its .zip)
 #   make freethreaded  build a free-threaded CPython 3.13 kernel (docs/free-threaded.md)
 #   make screenshots   render the README's pictures from real runs into docs/images/
 #   make flake     grade the solutions 30 times and run the race probes 10,000 times under load
@@ -19,6 +21,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
 LAB_READY := $(VENV)/.lab-extensions
 CHROMIUM := /usr/bin/chromium
+BWRAP := /usr/bin/bwrap
 # Two pytest workers: grading waits on kernels and sleeps as much as it computes.
 TEST_WORKERS ?= 2
 
@@ -31,7 +34,7 @@ ASSIGNMENTS = $(sort $(patsubst source/%/,%,$(dir $(wildcard source/*/*.ipynb)))
 SUBMITTED = $(sort $(notdir $(patsubst %/,%,$(wildcard submitted/*/*/))))
 AS_ROOT := $(filter 0,$(shell id -u))
 
-.PHONY: lab test check release grade install freethreaded screenshots flake
+.PHONY: lab test check release grade install freethreaded screenshots flake student sandbox
 
 install: $(INSTALLED)
 
@@ -62,8 +65,21 @@ lab: $(LAB_READY)
 	jupyter lab --ServerApp.root_dir='$(CURDIR)' $(if $(AS_ROOT),--allow-root) \
 	    $(if $(PORT),--port=$(PORT)) $(if $(IP),--ip=$(IP)) $(LAB_ARGS)
 
+# Grading kernels run in bubblewrap (grading/sandbox.py). As root, install Debian's bubblewrap if
+# it is missing; otherwise say what grading will lack (it still grades, unsandboxed, loudly).
+sandbox:
+	@if [ ! -x $(BWRAP) ]; then \
+	    if [ -n "$(AS_ROOT)" ]; then \
+	        export DEBIAN_FRONTEND=noninteractive; \
+	        apt-get update -q && apt-get install -y -q bubblewrap; \
+	    else \
+	        echo "note: $(BWRAP) is missing, so grading kernels run unsandboxed (a submission" \
+	             "could read source/ and the gradebook); install Debian's bubblewrap"; \
+	    fi; \
+	fi
+
 # The free-threaded kernel is built once (about 4 minutes) and reused: the lessons are graded on it too.
-test: $(INSTALLED) freethreaded
+test: $(INSTALLED) freethreaded sandbox
 	@if [ ! -x $(CHROMIUM) ]; then \
 	    if [ -n "$(AS_ROOT)" ]; then \
 	        export DEBIAN_FRONTEND=noninteractive; \
@@ -98,8 +114,12 @@ gradebook.db: | $(INSTALLED)
 
 # `python -m grading` runs nbgrader autograde per assignment, then lists every notebook it could
 # not grade, and why, and exits non-zero for them: never a silent 0.
-grade: $(INSTALLED) | gradebook.db
+grade: $(INSTALLED) sandbox | gradebook.db
 	$(BIN)/python -m grading $(NBGRADER_ARGS)
+
+# What students get instead of this repository, which holds every answer (scripts/student_bundle.py).
+student: $(INSTALLED)
+	$(BIN)/python scripts/student_bundle.py --dest dist/student
 
 freethreaded: $(INSTALLED)
 	bash scripts/freethreaded.sh '$(CURDIR)'

@@ -10,6 +10,7 @@ prove the sandbox. tests/adversarial/ proves it end to end on every lesson.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import resource
 import socket
@@ -24,9 +25,11 @@ from nbformat.v4 import new_code_cell
 
 from grading import sandbox
 from grading.execute import KERNEL_RESTARTED, LIMIT_REACHED
+from grading.export import sandbox_cell
 from grading.limits import Cgroup, Limits, apply_rlimits, enforcement
 from grading.sandbox import (HOME, SANDBOX_KEY, UNSANDBOXED, SandboxedKernelManager, bwrap_command,
-                             bwrap_problem, choose_binds, kernel_environment, stage_submission)
+                             bwrap_problem, choose_binds, graded_sandboxes, kernel_environment,
+                             sandbox_summary, stage_submission)
 
 CI = os.environ.get("CI", "").lower() == "true"
 
@@ -198,6 +201,37 @@ class TestWithoutBubblewrap:
         km = SandboxedKernelManager(kernel_name="python3", required=True)
         with pytest.raises(RuntimeError, match="refusing to grade without a sandbox"):
             asyncio.run(km.start_kernel())
+
+
+class TestReports:
+    """How each graded notebook was sandboxed reaches `python -m grading` and the export."""
+
+    BOXED = "bubblewrap: 2048 MiB, 512 processes and threads, 300 CPU s per process, 128 MiB " \
+            "writable"
+
+    def test_read_from_graded_notebooks(self, tmp_path):
+        for student, how in (("ann", self.BOXED), ("bob", None)):
+            folder = tmp_path / "autograded" / student / "a"
+            folder.mkdir(parents=True)
+            metadata = {SANDBOX_KEY: how} if how else {}
+            (folder / "n.ipynb").write_text(json.dumps({"cells": [], "metadata": metadata}))
+        found = graded_sandboxes(tmp_path, "a")
+        assert found[("ann", "n.ipynb")] == self.BOXED
+        assert found[("bob", "n.ipynb")].startswith(UNSANDBOXED)
+
+    def test_summary_is_loud_when_unsandboxed(self):
+        assert sandbox_summary([self.BOXED] * 3) == ("Sandbox: all 3 graded notebook(s) ran in "
+                                                     "bubblewrap.")
+        text = sandbox_summary([self.BOXED, f"{UNSANDBOXED}: bubblewrap is not installed"])
+        assert text.startswith(f"{UNSANDBOXED}: 1 of 2 graded notebook(s) ran with the grader's "
+                               "own permissions (bubblewrap is not installed)")
+        weak = f"{self.BOXED} (processes limit NOT enforced: no control group)"
+        assert "but processes limit NOT enforced" in sandbox_summary([weak])
+
+    def test_export_column(self):
+        assert sandbox_cell({self.BOXED}) == "bubblewrap"
+        assert sandbox_cell({f"{UNSANDBOXED}: no bwrap"}) == f"{UNSANDBOXED}: no bwrap"
+        assert sandbox_cell(None) == ""
 
 
 # --- real kernels in bubblewrap --------------------------------------------------------------
