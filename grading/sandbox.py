@@ -176,8 +176,9 @@ def interpreter_paths(executable: str, packages: tuple[str, ...] = ("course",)) 
             env["MPLCONFIGDIR"] = str(fonts)
     except OSError:  # no cache folder: each sandbox builds its own
         pass
+    # From /: the probe must find the packages where the kernel will, not in the grader's folder.
     result = subprocess.run([executable, "-c", _PROBE, *packages], capture_output=True,
-                            text=True, timeout=300, stdin=subprocess.DEVNULL, env=env)
+                            text=True, timeout=300, stdin=subprocess.DEVNULL, env=env, cwd="/")
     if result.returncode != 0:
         raise RuntimeError(f"could not ask {executable} where its Python lives:\n"
                            f"{result.stderr[-2000:]}")
