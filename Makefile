@@ -22,6 +22,8 @@ INSTALLED := $(VENV)/.installed
 LAB_READY := $(VENV)/.lab-extensions
 CHROMIUM := /usr/bin/chromium
 BWRAP := /usr/bin/bwrap
+# JupyterHub's proxy, for the hub round-trip test (tests/deploy/): from npm, into the venv.
+PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 # Two pytest workers: grading waits on kernels and sleeps as much as it computes.
 TEST_WORKERS ?= 2
 
@@ -79,7 +81,10 @@ sandbox:
 	fi
 
 # The free-threaded kernel is built once (about 4 minutes) and reused: the lessons are graded on it too.
-test: $(INSTALLED) freethreaded sandbox
+$(PROXY):
+	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@5
+
+test: $(INSTALLED) freethreaded sandbox $(PROXY)
 	@if [ ! -x $(CHROMIUM) ]; then \
 	    if [ -n "$(AS_ROOT)" ]; then \
 	        export DEBIAN_FRONTEND=noninteractive; \
