@@ -41,6 +41,9 @@ BASE_FACTOR, BASE_SLACK = 2.0, 10.0  # a hostile submission's clean part may run
 XDIST = bool(os.environ.get("PYTEST_XDIST_WORKER"))
 PARALLEL = 1 if XDIST else 2
 CI = os.environ.get("CI", "").lower() == "true"
+# Another kernel to grade the catalogue on, e.g. ADVERSARIAL_KERNEL=python3-freethreaded (after
+# `make freethreaded`): the sandbox cases then prove the sandbox on that kernel too.
+KERNEL = os.environ.get("ADVERSARIAL_KERNEL", "")
 
 
 def _param(assignment: str, *values, id: str):
@@ -149,6 +152,9 @@ def _course_copy(generated: Path, tmp_path_factory, assignment: str) -> Path:
                          [assignment])
     shutil.copytree(generated / "release" / assignment, course / "release" / assignment)
     shutil.copy2(generated / "gradebook.db", course / "gradebook.db")
+    if KERNEL:
+        with open(course / "nbgrader_config.py", "a") as config:
+            config.write(f"\nc.Execute.kernel_name = {KERNEL!r}\n")
     return course
 
 
@@ -256,6 +262,14 @@ class TestSandbox:
         for path in sorted((run.course_dir / "autograded").glob(f"*/{assignment}/*.ipynb")):
             how = nbformat.read(path, as_version=4).metadata.get(SANDBOX_KEY, "")
             assert how.startswith("bubblewrap:") and "NOT" not in how, f"{path}: {how!r}"
+        dest = run.course_dir / "grades-sandbox.csv"
+        run_nbgrader(run.course_dir, "export", f"--to={dest}", f"--assignment={assignment}")
+        with open(dest, newline="") as file:
+            rows = [row for row in csv.DictReader(file) if row["assignment"] == assignment]
+        graded = {path.parent.parent.name for path in
+                  (run.course_dir / "autograded").glob(f"*/{assignment}/*.ipynb")}
+        assert graded and all(row["sandbox"] == "bubblewrap" for row in rows
+                              if row["student_id"] in graded), rows
 
 
 class TestGradingCompletes:
