@@ -23,6 +23,7 @@ limit holds only for a grader that is not root: :func:`enforcement` says which h
 
 from __future__ import annotations
 
+import atexit
 import os
 import resource
 import signal
@@ -89,6 +90,7 @@ class Cgroup:
                own: str | None = None) -> Cgroup | None:
         """Make the group *name* below this process's own and set *limits* on it."""
         cls.problem = ""
+        _remove_unremoved(timeout=0)
         mine = _own_cgroups(own)
         made: list[Path] = []
         try:
@@ -159,25 +161,51 @@ class Cgroup:
         return [int(line) for line in text.split()]
 
     def close(self, timeout: float = 5.0) -> int:
-        """Kill whatever is left in the group and remove it; return how many were killed."""
-        killed = 0
+        """Kill whatever is left in the group and remove it; return how many were killed.
+
+        A group still busy after *timeout* (a process that was stopped at the memory limit can
+        take a while to exit under load) is removed later: when this process makes its next
+        group, or exits.
+        """
+        killed: set[int] = set()
         deadline = time.monotonic() + timeout
         while True:
             for pid in self.pids():
                 try:
                     os.kill(pid, signal.SIGKILL)
-                    killed += 1
+                    killed.add(pid)
                 except ProcessLookupError:
                     pass
-            try:
-                for folder in dict.fromkeys(self.dirs.values()):
-                    if folder.exists():
-                        folder.rmdir()
-                return killed
-            except OSError:  # still busy: processes exiting
-                if time.monotonic() > deadline:
-                    return killed
-                time.sleep(0.02)
+            if self._remove():
+                return len(killed)
+            if time.monotonic() > deadline:
+                _UNREMOVED.append(self)
+                return len(killed)
+            time.sleep(0.02)
+
+    def _remove(self) -> bool:
+        """Remove the group's folders; False while a process is still in it."""
+        try:
+            for folder in dict.fromkeys(self.dirs.values()):
+                if folder.exists():
+                    folder.rmdir()
+            return True
+        except OSError:
+            return False
+
+
+_UNREMOVED: list[Cgroup] = []
+
+
+@atexit.register
+def _remove_unremoved(timeout: float = 5.0) -> None:
+    """Remove the groups close() had to leave (called at exit, and before making a group)."""
+    deadline = time.monotonic() + timeout
+    while _UNREMOVED:
+        _UNREMOVED[:] = [group for group in _UNREMOVED if not group._remove()]
+        if not _UNREMOVED or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
 
 
 STALE_SECONDS = 3600
