@@ -6,8 +6,10 @@
 #   make check     the quick tier: lint, then every test that runs no nbgrader pipeline and no
 #                  browser (a few minutes; run it after each change)
 #   make release   regenerate release/ from source/ with nbgrader generate_assignment
-#   make grade     autograde everything under submitted/, each kernel in a bubblewrap sandbox,
-#                  and list what could not be graded (NBGRADER_ARGS=--force to regrade)
+#   make grade     autograde everything under submitted/ in WORKERS processes (default: usable
+#                  cores + 1), each kernel in a bubblewrap sandbox, and list what could not be
+#                  graded (GRADE_ARGS="--force" to regrade, GRADE_ARGS="--shard 0/4" for a slice;
+#                  docs/grading-at-scale.md)
 #   make student   the student bundle: release notebooks, course/, a student README and Binder
 #                  files, no answers (dist/student/python-concurrency-lab/ and its .zip)
 #   make freethreaded  build a free-threaded CPython 3.13 kernel (docs/free-threaded.md)
@@ -84,14 +86,23 @@ sandbox:
 $(PROXY):
 	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@5
 
-test: $(INSTALLED) freethreaded sandbox $(PROXY)
-	@if [ ! -x $(CHROMIUM) ]; then \
+# Debian packages the tests drive: Chromium (browser tests), Slurm and munge (the job-array test),
+# PostgreSQL (the gradebook-server test), bubblewrap (the grading sandbox). As root they are
+# installed when missing.
+test: $(INSTALLED) freethreaded $(PROXY)
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	[ -x $(BWRAP) ] || missing="$$missing bubblewrap"; \
+	[ -x /usr/sbin/slurmctld ] || missing="$$missing slurm-wlm"; \
+	[ -x /usr/sbin/munged ] || missing="$$missing munge"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
 	    if [ -n "$(AS_ROOT)" ]; then \
 	        export DEBIAN_FRONTEND=noninteractive; \
-	        apt-get update -q && apt-get install -y -q chromium; \
+	        apt-get update -q && apt-get install -y -q $$missing; \
 	    else \
-	        echo "note: $(CHROMIUM) is missing, so the browser tests will fail;" \
-	             "install Debian's chromium (or run make test as root)"; \
+	        echo "note: Debian packages missing:$$missing; the tests that need them fail" \
+	             "(chromium) or skip (Slurm, PostgreSQL, bubblewrap): run make test as root to install them"; \
 	    fi; \
 	fi
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=10 -n $(TEST_WORKERS) --dist loadgroup tests/ $(PYTEST_ARGS)
@@ -117,10 +128,12 @@ release: $(INSTALLED)
 gradebook.db: | $(INSTALLED)
 	$(MAKE) --no-print-directory release
 
-# `python -m grading` runs nbgrader autograde per assignment, then lists every notebook it could
-# not grade, and why, and exits non-zero for them: never a silent 0.
+# `python -m grading` grades each submission with nbgrader's own autograde, in WORKERS worker
+# processes (grading waits on kernels as much as it computes: default usable cores + 1), skips
+# what is already graded, then lists every notebook it could not grade, and why, and exits
+# non-zero for them: never a silent 0. NBGRADER_ARGS (e.g. --force) is still passed on.
 grade: $(INSTALLED) sandbox | gradebook.db
-	$(BIN)/python -m grading $(NBGRADER_ARGS)
+	$(BIN)/python -m grading grade $(if $(WORKERS),--workers $(WORKERS)) $(GRADE_ARGS) $(NBGRADER_ARGS)
 
 # What students get instead of this repository, which holds every answer (scripts/student_bundle.py).
 student: $(INSTALLED)
