@@ -7,8 +7,11 @@
 #                  browser (a few minutes; run it after each change)
 #   make release   regenerate release/ from source/ with nbgrader generate_assignment
 #   make grade     autograde everything under submitted/ in WORKERS processes (default: usable
-#                  cores + 1) and list what could not be graded (GRADE_ARGS="--force" to regrade,
-#                  GRADE_ARGS="--shard 0/4" for a slice; docs/grading-at-scale.md)
+#                  cores + 1), each kernel in a bubblewrap sandbox, and list what could not be
+#                  graded (GRADE_ARGS="--force" to regrade, GRADE_ARGS="--shard 0/4" for a slice;
+#                  docs/grading-at-scale.md)
+#   make student   the student bundle: release notebooks, course/, a student README and Binder
+#                  files, no answers (dist/student/python-concurrency-lab/ and its .zip)
 #   make freethreaded  build a free-threaded CPython 3.13 kernel (docs/free-threaded.md)
 #   make screenshots   render the README's pictures from real runs into docs/images/
 #   make flake     grade the solutions 30 times and run the race probes 10,000 times under load
@@ -20,6 +23,7 @@ BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
 LAB_READY := $(VENV)/.lab-extensions
 CHROMIUM := /usr/bin/chromium
+BWRAP := /usr/bin/bwrap
 # JupyterHub's proxy, for the hub round-trip test (tests/deploy/): from npm, into the venv.
 PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 # Two pytest workers: grading waits on kernels and sleeps as much as it computes.
@@ -34,7 +38,7 @@ ASSIGNMENTS = $(sort $(patsubst source/%/,%,$(dir $(wildcard source/*/*.ipynb)))
 SUBMITTED = $(sort $(notdir $(patsubst %/,%,$(wildcard submitted/*/*/))))
 AS_ROOT := $(filter 0,$(shell id -u))
 
-.PHONY: lab test check release grade install freethreaded screenshots flake
+.PHONY: lab test check release grade install freethreaded screenshots flake student sandbox
 
 install: $(INSTALLED)
 
@@ -65,15 +69,30 @@ lab: $(LAB_READY)
 	jupyter lab --ServerApp.root_dir='$(CURDIR)' $(if $(AS_ROOT),--allow-root) \
 	    $(if $(PORT),--port=$(PORT)) $(if $(IP),--ip=$(IP)) $(LAB_ARGS)
 
+# Grading kernels run in bubblewrap (grading/sandbox.py). As root, install Debian's bubblewrap if
+# it is missing; otherwise say what grading will lack (it still grades, unsandboxed, loudly).
+sandbox:
+	@if [ ! -x $(BWRAP) ]; then \
+	    if [ -n "$(AS_ROOT)" ]; then \
+	        export DEBIAN_FRONTEND=noninteractive; \
+	        apt-get update -q && apt-get install -y -q bubblewrap; \
+	    else \
+	        echo "note: $(BWRAP) is missing, so grading kernels run unsandboxed (a submission" \
+	             "could read source/ and the gradebook); install Debian's bubblewrap"; \
+	    fi; \
+	fi
+
 # The free-threaded kernel is built once (about 4 minutes) and reused: the lessons are graded on it too.
 $(PROXY):
 	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@5
 
 # Debian packages the tests drive: Chromium (browser tests), Slurm and munge (the job-array test),
-# PostgreSQL (the gradebook-server test). As root they are installed when missing.
+# PostgreSQL (the gradebook-server test), bubblewrap (the grading sandbox). As root they are
+# installed when missing.
 test: $(INSTALLED) freethreaded $(PROXY)
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	[ -x $(BWRAP) ] || missing="$$missing bubblewrap"; \
 	[ -x /usr/sbin/slurmctld ] || missing="$$missing slurm-wlm"; \
 	[ -x /usr/sbin/munged ] || missing="$$missing munge"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
@@ -83,7 +102,7 @@ test: $(INSTALLED) freethreaded $(PROXY)
 	        apt-get update -q && apt-get install -y -q $$missing; \
 	    else \
 	        echo "note: Debian packages missing:$$missing; the tests that need them fail" \
-	             "(chromium) or skip (Slurm, PostgreSQL): run make test as root to install them"; \
+	             "(chromium) or skip (Slurm, PostgreSQL, bubblewrap): run make test as root to install them"; \
 	    fi; \
 	fi
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=10 -n $(TEST_WORKERS) --dist loadgroup tests/ $(PYTEST_ARGS)
@@ -113,8 +132,12 @@ gradebook.db: | $(INSTALLED)
 # processes (grading waits on kernels as much as it computes: default usable cores + 1), skips
 # what is already graded, then lists every notebook it could not grade, and why, and exits
 # non-zero for them: never a silent 0. NBGRADER_ARGS (e.g. --force) is still passed on.
-grade: $(INSTALLED) | gradebook.db
+grade: $(INSTALLED) sandbox | gradebook.db
 	$(BIN)/python -m grading grade $(if $(WORKERS),--workers $(WORKERS)) $(GRADE_ARGS) $(NBGRADER_ARGS)
+
+# What students get instead of this repository, which holds every answer (scripts/student_bundle.py).
+student: $(INSTALLED)
+	$(BIN)/python scripts/student_bundle.py --dest dist/student
 
 freethreaded: $(INSTALLED)
 	bash scripts/freethreaded.sh '$(CURDIR)'

@@ -18,6 +18,7 @@ from grading.export import ProblemsCsvExport
 from grading.feedback import ClearHiddenTracebacks
 from grading.late import LatePenalty
 from grading.lesson_cells import SkipLessonCells
+from grading.sandbox import SANDBOX_KEY, SandboxedKernelManager
 from grading.sanitize import RestoreCells
 
 c = get_config()  # noqa: F821 -- traitlets provides get_config() when it loads this file
@@ -99,5 +100,17 @@ c.GuardedExecute.interrupt_grace = 5.0
 c.GuardedExecute.max_restarts = 3
 c.GuardedExecute.notebook_timeout = 600
 c.GuardedExecute.max_output_chars = 100_000
+# Each grading kernel runs in a bubblewrap sandbox (grading/sandbox.py): it sees the system, its
+# Python and course/, never source/, the gradebook, other submissions or the network; it writes
+# only a private copy of its folder. Limits: memory of all its processes together, processes and
+# threads at once, CPU seconds per process, and space. Where bubblewrap cannot run, grading goes
+# on unsandboxed and says so in the log, in `python -m grading` and in the export.
+c.GuardedExecute.kernel_manager_class = SandboxedKernelManager
+c.SandboxedKernelManager.memory_mib = 2048
+c.SandboxedKernelManager.tasks = 512
+c.SandboxedKernelManager.cpu_seconds = 300
+c.SandboxedKernelManager.work_mib = 128
+# The graded notebook keeps the line saying how it was sandboxed (the export's `sandbox` column).
+c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), SANDBOX_KEY}
 # `nbgrader export`: a notebook that could not be graded gets an empty score and the reason.
 c.ExportApp.plugin_class = ProblemsCsvExport

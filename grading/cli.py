@@ -15,8 +15,10 @@ copies every shard into the course gradebook through nbgrader's API.
 Afterwards it prints one line per notebook that could not be graded, naming the student and the
 reason (invalid JSON, a renamed or missing notebook, a kernel that could not run it), plus notes
 on graded notebooks whose kernel had to be restarted, and draws the run (grading-run.png, next to
-the export). It exits 1 when any notebook was not graded or is missing, so a grading run never
-ends in a silent 0 (`nbgrader export` shows the same reasons), and 130 when interrupted.
+the export), and says whether every graded notebook ran in the sandbox (grading/sandbox.py),
+loudly when one did not. It exits 1 when any notebook was not graded or is missing, so a grading
+run never ends in a silent 0 (`nbgrader export` shows the same reasons, and how each notebook was
+sandboxed), and 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ def _grade_in(root: Path, shard, args, course) -> int:
     from .parallel import STATE_DIR, GradingError, grade, settle
     from .progress import Progress
     from .run_chart import CHART
+    from .sandbox import sandbox_summary
     from .shards import SHARD_DIR, Journal, class_list
 
     submissions = class_list(root / "submitted", args.assignments, args.student)
@@ -129,7 +132,18 @@ def _grade_in(root: Path, shard, args, course) -> int:
     if args.chart and report.results:
         _chart(report, chart, shard)
     print(listing(problems, failed))
+    print(sandbox_summary(_sandboxes(root, submissions)))
     return INTERRUPTED if report.interrupted else status(problems, failed)
+
+
+def _sandboxes(root: Path, submissions) -> list[str]:
+    """How each graded notebook of *submissions* was sandboxed (grading/sandbox.py)."""
+    from .sandbox import graded_sandboxes
+
+    wanted = {(s.student, s.assignment) for s in submissions}
+    return [how for assignment in sorted({s.assignment for s in submissions})
+            for (student, _), how in graded_sandboxes(root, assignment).items()
+            if (student, assignment) in wanted]
 
 
 def _shard_target(course, root: Path, shard) -> dict:

@@ -11,6 +11,8 @@
   what the tests rely on was replaced;
 - every process the kernel started is killed when it is done, found by a marker in its
   environment, even one that left the kernel's process group;
+- with a sandboxed kernel manager (grading/sandbox.py), a cell that hit one of the sandbox's
+  limits says which, and the notebook's metadata says how it was sandboxed (or that it was not);
 - **a test cell fails only when it raises**: what it writes to stderr (warnings, logging, a
   thread's traceback) is kept as ordinary output, and a value it ends on is shown, never taken
   as partial credit (nbgrader's own rule fails a cell on any stderr and reads a number as a
@@ -33,15 +35,19 @@ from nbgrader.utils import is_grade, is_solution
 from traitlets import Float, Integer
 
 from .processes import kill_marked, marked_environment
+from .sandbox import SANDBOX_KEY, UNSANDBOXED
 from .seal import HINT, MODIFIED, check_source, seal_source
 
 __all__ = ["GuardedExecute", "KernelIgnoredInterrupt", "TIMED_OUT", "KERNEL_RESTARTED", "NOT_RUN",
-           "neutralize_test_outputs"]
+           "LIMIT_REACHED", "SANDBOX_KEY", "neutralize_test_outputs"]
 
 # Error names GuardedExecute writes into a cell it had to stop, restart around or skip.
 TIMED_OUT = "CellTimeoutError"
 KERNEL_RESTARTED = "KernelRestarted"
 NOT_RUN = "CellNotRun"
+LIMIT_REACHED = "SandboxLimitReached"
+NO_SANDBOX = (f"{UNSANDBOXED}: the kernel manager is not grading.sandbox's "
+              "(nbgrader_config.py, GuardedExecute.kernel_manager_class)")
 
 
 class KernelIgnoredInterrupt(RuntimeError):
@@ -105,6 +111,8 @@ class GuardedExecute(Execute):
         self._begin_run()
         try:
             with self.setup_kernel(env=marked_environment(self._tokens[-1])):
+                describe = getattr(self.km, "describe", None)
+                self.nb.metadata[SANDBOX_KEY] = describe() if describe else NO_SANDBOX
                 self._open_session()
                 for index, cell in enumerate(self.nb.cells):
                     self._run_cell(index, cell, resources)
@@ -152,8 +160,10 @@ class GuardedExecute(Execute):
             self.preprocess_cell(cell, resources, index)
             if is_grade(cell) and not is_solution(cell):
                 neutralize_test_outputs(cell)
+            self._note_limits(cell, self._limit_notes(cell))
         except (DeadKernelError, KernelIgnoredInterrupt) as error:
-            cell.outputs.append(_error(KERNEL_RESTARTED, self._fatal_message(error)))
+            notes = self._limit_notes(cell)
+            cell.outputs.append(_error(KERNEL_RESTARTED, self._fatal_message(error, notes)))
             self._recover(index, resources)
 
     def _failed_seal(self, cell) -> bool:
@@ -166,8 +176,28 @@ class GuardedExecute(Execute):
             cell.outputs = [_error("AssertionError", problem)]
         return bool(problem)
 
-    def _fatal_message(self, error: Exception) -> str:
-        if isinstance(error, KernelIgnoredInterrupt):
+    def _limit_notes(self, cell) -> list[str]:
+        """The sandbox limits this cell hit (grading/sandbox.py), if the kernel is sandboxed."""
+        notes = getattr(self.km, "limit_notes", None)
+        return notes(cell) if notes else []
+
+    @staticmethod
+    def _note_limits(cell, notes: list[str]) -> None:
+        """Say in the cell which limit it hit: as its last error if it failed (a passing cell
+        keeps passing: the note is printed)."""
+        if not notes:
+            return
+        text = "; ".join(notes)
+        if _has_error(cell):
+            cell.outputs.append(_error(LIMIT_REACHED, text))
+        else:
+            cell.outputs.append(new_output("stream", name="stdout",
+                                           text=f"{LIMIT_REACHED}: {text}\n"))
+
+    def _fatal_message(self, error: Exception, notes: list[str] = ()) -> str:
+        if notes:
+            what = f"the kernel was stopped: {'; '.join(notes)}"
+        elif isinstance(error, KernelIgnoredInterrupt):
             what = str(error)
         else:
             what = "the kernel died while running this cell (os._exit(), a crash, out of memory?)"

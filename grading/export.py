@@ -1,4 +1,5 @@
-"""``nbgrader export`` with a ``problem`` column: why a notebook has no score, or a 0."""
+"""``nbgrader export`` with a ``problem`` column (why a notebook has no score, or a 0) and a
+``sandbox`` column (how its notebooks were sandboxed while graded: grading/sandbox.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from nbgrader.plugins import CsvExportPlugin
 
 from .problems import NOT_GRADED, Problem, find_problems
+from .sandbox import graded_sandboxes
 
 __all__ = ["ProblemsCsvExport"]
 
@@ -26,15 +28,20 @@ class ProblemsCsvExport(CsvExportPlugin):
         root = Path(self.parent.coursedir.root) if self.parent else Path.cwd()
         with open(dest, newline="") as file:
             rows = list(csv.DictReader(file))
-        fields = [*(rows[0].keys() if rows else []), "problem"]
+        fields = [*(rows[0].keys() if rows else []), "problem", "sandbox"]
         rows += _skipped_rows(root, rows, gradebook)
         problems = {}
         for assignment in {row["assignment"] for row in rows}:
             for problem in find_problems(root, assignment, notes=False):
                 problems.setdefault((assignment, problem.student), []).append(problem)
+        sandboxes = {}
+        for assignment in {row["assignment"] for row in rows}:
+            for (student, _), how in graded_sandboxes(root, assignment).items():
+                sandboxes.setdefault((assignment, student), set()).add(how)
         for row in rows:
             submitted = (root / "submitted" / row["student_id"] / row["assignment"]).is_dir()
             _annotate(row, problems.get((row["assignment"], row["student_id"]), []), submitted)
+            row["sandbox"] = sandbox_cell(sandboxes.get((row["assignment"], row["student_id"])))
         with open(dest, "w", newline="") as file:
             writer = csv.DictWriter(file, fieldnames=fields, restval="")
             writer.writeheader()
@@ -54,6 +61,15 @@ def _skipped_rows(root: Path, rows: list[dict], gradebook) -> list[dict]:
                               "raw_score": "0.0", "late_submission_penalty": "0.0",
                               "score": "0.0", "max_score": max_score})
     return extra
+
+
+def sandbox_cell(descriptions) -> str:
+    """The sandbox column: "bubblewrap" when every notebook of the row was graded in it, else
+    what the others say (NOT SANDBOXED and why); "" when none was graded."""
+    descriptions = sorted(descriptions or ())
+    if descriptions and all(d.startswith("bubblewrap") and " (" not in d for d in descriptions):
+        return "bubblewrap"
+    return "; ".join(d for d in descriptions if not d.startswith("bubblewrap") or " (" in d)
 
 
 def _annotate(row: dict, problems: list[Problem], submitted: bool) -> None:

@@ -13,6 +13,10 @@ a solution cell and the test cells after it). Each case keeps its effects inside
 run instead of five and every exercise still shows its own case's score. Cases in the same slot
 stack; only cases that lose NOTHING may share a slot.
 
+Sandbox cases (``sandbox``) try to reach what grading/sandbox.py hides (PROBE: they must find
+nothing) or to exhaust what it limits (LIMIT: graded only where the sandbox enforces its limits,
+since elsewhere they would hurt the machine).
+
 Broken files (invalid JSON, empty, wrong name, missing) are submissions of their own: they
 execute nothing. Per-assignment cases (a hard-coded answer) live in ``<assignment>/*.py`` in the
 format of tests/mistakes/.
@@ -34,6 +38,10 @@ MISSING = "missing"  # the notebook is absent: scored 0, listed loudly
 ZERO = "zero"  # graded, 0 in every exercise
 
 RESTART_S = 10.0  # a fresh kernel, its seal, and killing what the old one left
+
+PROBE = "probe"  # a sandbox case that must reach nothing
+LIMIT = "limit"  # a sandbox case that must stop at a limit
+TCP_PORT = "ADVERSARIAL_TCP_PORT"  # a port the tests listen on at 127.0.0.1 (nbgrader's env)
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class Case:
         exercise: the exercise it must sit in (1-based), or None for any.
         targets: for an assignment's own case, the solution cells it rewrites: it sits in
             their exercise. ``loses`` is then the points it loses there.
+        sandbox: PROBE or LIMIT for a case about the sandbox, else "".
     """
 
     name: str
@@ -92,6 +101,7 @@ class Case:
     message: str = ""
     exercise: int | None = None
     targets: tuple[str, ...] = ()
+    sandbox: str = ""
 
 
 # --- building blocks -------------------------------------------------------------------------
@@ -246,6 +256,138 @@ def _swap_metadata(nb, ex):
         copy.deepcopy(first.metadata.nbgrader), copy.deepcopy(ex.solution.metadata.nbgrader))
 
 
+# --- the sandbox (grading/sandbox.py): what a submission must not reach, limits it must hit -----
+# The kernel starts in <course>/autograded/<student>/<assignment>; the course package is imported
+# from the repository (an editable install). Each probe says what it found, then raises, so the
+# exercise loses its points either way.
+FOUND_NOTHING = "probe: found nothing"
+_PROBE_HEAD = """\
+import os, pathlib
+import course
+_course_root = pathlib.Path.cwd().parents[2]
+_repository = pathlib.Path(course.__file__).resolve().parents[1]
+_found = []
+
+
+def _readable(path):
+    try:
+        with open(path, "rb") as file:
+            file.read(1)
+        return True
+    except OSError:
+        return False
+
+
+def _files(top):
+    for folder, _, names in os.walk(top):
+        for name in names:
+            yield os.path.join(folder, name)
+"""
+_PROBE_TAIL = f"""
+raise RuntimeError(f"probe FOUND {{len(_found)}}: {{_found[:3]}}" if _found
+                   else "{FOUND_NOTHING}")"""
+
+
+def _probe(body: str) -> str:
+    return _PROBE_HEAD + body + _PROBE_TAIL
+
+
+READ_SOURCE = _probe("""
+for _top in (_course_root / "source", _repository / "source", _repository / "tests"):
+    _found += [path for path in _files(_top) if _readable(path)]
+# autograde puts the hidden tests back into the notebooks it grades, in the working folder
+for _path in _files("."):
+    if _readable(_path) and b"HIDDEN TESTS" in open(_path, "rb").read():
+        _found.append(_path)
+""")
+
+READ_GRADEBOOK = _probe("""
+_found += [str(path) for path in (_course_root / "gradebook.db", _repository / "gradebook.db")
+           if _readable(path)]
+""")
+
+READ_SUBMISSIONS = _probe("""
+_own = os.path.realpath(".")
+for _top in ("submitted", "autograded", "feedback", "release", "exchange"):
+    _found += [path for path in _files(_course_root / _top)
+               if not os.path.realpath(path).startswith(_own) and _readable(path)]
+_found += [path for path in _files("/srv/nbgrader/exchange") if _readable(path)]
+""")
+
+WRITE_COURSE = _probe("""
+for _path in [*_files(_course_root / "source"), _course_root / "nbgrader_config.py"]:
+    try:
+        with open(_path, "r+b") as _file:  # an existing file only: never a new one
+            _file.seek(0, 2)
+            _file.write(b"\\n# appended by a submission\\n")
+        _found.append(str(_path))
+    except OSError:
+        pass
+""")
+
+CONNECT_TCP = _probe(f"""
+import socket
+_port = int(os.environ.get("{TCP_PORT}", "9"))
+for _host in ("127.0.0.1", "localhost"):
+    try:
+        with socket.create_connection((_host, _port), timeout=2) as _connection:
+            _connection.sendall(b"a submission got out")
+        _found.append(f"{{_host}}:{{_port}}")
+    except OSError:
+        pass
+""")
+
+FILL_DISK = """\
+with open("filler.bin", "wb") as _file:
+    for _ in range(1024):  # 1 GiB, far past the space of the sandbox's writable folder
+        _file.write(b"x" * (1 << 20))
+        _file.flush()"""
+
+ALLOCATE_MEMORY = """\
+_hoard = []
+for _ in range(256):  # 32 GiB in blocks of 128 MiB, every page written to, far past the limit
+    _block = bytearray(128 << 20)
+    memoryview(_block)[::4096] = b"x" * (len(_block) // 4096)
+    _hoard.append(_block)"""
+
+# The forks come from a small helper process: forking the kernel itself (100 MB and more) costs
+# a millisecond or more each, seconds under load. Its children sleep, holding process slots;
+# the helper prints how many it made, and keeps them.
+FORK_HELPER = "\n".join([
+    "import os, time",
+    "children = 0",
+    "try:",
+    "    for _ in range(10_000):",
+    "        if os.fork() == 0:",
+    "            try:",
+    "                time.sleep(600)",
+    "            finally:",
+    "                os._exit(0)",
+    "        children += 1",
+    "finally:",
+    "    print(children, flush=True)",
+    "    time.sleep(600)",
+])
+
+FORK_BOMB = f"""\
+import subprocess, sys
+_bomb = subprocess.Popen([sys.executable, "-c", {FORK_HELPER!r}], stdout=subprocess.PIPE,
+                         text=True, start_new_session=True)
+raise RuntimeError(f"forked {{_bomb.stdout.readline().strip()}} of 10,000 processes")"""
+
+UNDO_FORK_BOMB = """\
+import os, signal
+os.killpg(_bomb.pid, signal.SIGKILL)  # the helper and its sleepers: one process group
+_bomb.wait()"""
+
+
+def _fork_bomb(nb, ex):
+    """Fork 10,000 sleepers; a cell after the tests kills them (as a patch is undone), so only
+    this exercise runs with every process slot taken."""
+    ex.solution.source = f"{FORK_BOMB}\n\n{ex.answer}"
+    _insert_after(nb, ex.tests[-1], new_code_cell(UNDO_FORK_BOMB))
+
+
 TIMED_OUT = "was interrupted: deadlock or endless loop?"
 MODIFIED = "the grading helpers were modified"
 
@@ -296,6 +438,27 @@ CASES = [
     Case("swap_metadata", "right answer; the solution cell and its first test swap nbgrader "
          "metadata", EXERCISE, Budget(), _swap_metadata),
 ]
+CASES += [
+    Case("read_source", "reads every file of source/ (the course's and the repository's) and "
+         "the hidden tests autograde puts back into the notebooks it grades", EXERCISE, Budget(),
+         _prepend(READ_SOURCE), FOUND_NOTHING, sandbox=PROBE),
+    Case("read_gradebook", "reads gradebook.db (the course's and the repository's)", EXERCISE,
+         Budget(), _prepend(READ_GRADEBOOK), FOUND_NOTHING, sandbox=PROBE),
+    Case("read_submissions", "reads other students' submissions, grades and feedback, and the "
+         "exchange", EXERCISE, Budget(), _prepend(READ_SUBMISSIONS), FOUND_NOTHING,
+         sandbox=PROBE),
+    Case("write_course", "appends to every file of source/ and to nbgrader_config.py", EXERCISE,
+         Budget(), _prepend(WRITE_COURSE), FOUND_NOTHING, sandbox=PROBE),
+    Case("connect_tcp", "connects to a port the tests listen on at 127.0.0.1", EXERCISE,
+         Budget(seconds=6), _prepend(CONNECT_TCP), FOUND_NOTHING, sandbox=PROBE),
+    Case("fill_disk", "writes 1 GiB into its working folder", EXERCISE, Budget(seconds=10),
+         _prepend(FILL_DISK), "the sandbox's space is full", sandbox=LIMIT),
+    Case("allocate_memory", "allocates 32 GiB, 128 MiB at a time", EXERCISE,
+         Budget(restarts=1, seconds=10), _prepend(ALLOCATE_MEMORY), "memory limit",
+         sandbox=LIMIT),
+    Case("fork_bomb", "forks 10,000 sleeping processes", EXERCISE, Budget(seconds=20),
+         _fork_bomb, "processes and threads was reached", sandbox=LIMIT),
+]
 BY_NAME = {case.name: case for case in CASES}
 
 # One submission per bundle; one slot per exercise, in order (a case with a fixed exercise takes
@@ -307,6 +470,9 @@ BUNDLES = {
               ["leaked_threads", "leaked_pool", "sleeping_children"], ["hard_coded"]],
     "patches": [["patch_before_setup"], ["patch_lock"], ["patch_sleep"], ["patch_perf_counter"],
                 ["patch_checks"]],
+    "snoops": [["read_source"], ["read_gradebook"], ["read_submissions"], ["write_course"],
+               ["connect_tcp"]],
+    "bombs": [["allocate_memory"], ["fill_disk"], ["fork_bomb"]],
     "cells": [["edit_tests"], ["delete_tests"], ["reorder_tests"], ["skip_by_metadata"],
               ["swap_metadata"]],
 }

@@ -12,6 +12,7 @@ submission (``zz-bystander``) is graded after all the hostile ones.
 from __future__ import annotations
 
 import copy
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,8 @@ class AdversarialRun:
         exercise_solutions: {exercise number: grade_id of its solution cell}.
         seconds: {student: seconds GuardedExecute spent on the notebook}.
         leftovers: processes still alive after autograde that carry the run's marker.
+        changed: files of source/ and nbgrader_config.py that grading changed (none may).
+        skipped: {bundle: why it was not graded} (sandbox bundles without a working sandbox).
     """
 
     assignment: str
@@ -136,6 +139,8 @@ class AdversarialRun:
     exercise_solutions: dict[int, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     leftovers: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def exercise_scores(self, student: str) -> dict[int, tuple[float, float]]:
         """{exercise number: (score, max score)} of a student's notebook."""
@@ -162,9 +167,16 @@ class AdversarialRun:
         return expected
 
 
-def build_submissions(course_dir: Path, assignment: str) -> tuple[str, dict[str, dict[str, int]]]:
-    """Write every bundle, broken file and the bystander under submitted/; return the notebook
-    name and {student: {case: exercise}}."""
+def sandbox_bundles() -> set[str]:
+    """The bundles holding sandbox cases (cases.PROBE, cases.LIMIT)."""
+    return {bundle for bundle, slots in BUNDLES.items()
+            if any(BY_NAME[name].sandbox for slot in slots for name in slot if name in BY_NAME)}
+
+
+def build_submissions(course_dir: Path, assignment: str, skip: set[str] = frozenset()
+                      ) -> tuple[str, dict[str, dict[str, int]]]:
+    """Write every bundle (but those in *skip*), broken file and the bystander under
+    submitted/; return the notebook name and {student: {case: exercise}}."""
     release = read_notebooks(course_dir / "release" / assignment)
     answers = {name: solution_cells(nb)
                for name, nb in read_notebooks(course_dir / "source" / assignment).items()}
@@ -172,6 +184,8 @@ def build_submissions(course_dir: Path, assignment: str) -> tuple[str, dict[str,
     solved = {n: _solved(nb, answers[n]) for n, nb in release.items()}
     placements = {}
     for bundle, slots in BUNDLES.items():
+        if bundle in skip:
+            continue
         nb = copy.deepcopy(solved[name])
         placements[f"adv-{bundle}"] = place_cases(assignment, slots, nb, answers[name],
                                                   _stubs(release[name]))
@@ -196,7 +210,7 @@ def _solved(release_nb: NotebookNode, answers: dict[str, str]) -> NotebookNode:
 
 
 def run_adversarial(course_dir: Path, assignment: str, marker: str = "", *,
-                    timeout: float = 1200) -> AdversarialRun:
+                    timeout: float = 1200, env: dict[str, str] | None = None) -> AdversarialRun:
     """Build every adversarial submission of an assignment and autograde them in one run.
 
     Args:
@@ -206,13 +220,24 @@ def run_adversarial(course_dir: Path, assignment: str, marker: str = "", *,
             inherit); processes carrying it and working in *course_dir* after the run are
             reported as left behind.
         timeout: seconds for the autograde command.
+        env: more variables for nbgrader's environment (and its kernels').
     """
-    name, placements = build_submissions(course_dir, assignment)
-    run = AdversarialRun(assignment, course_dir, Path(name).stem, placements=placements)
+    from grading.sandbox import sandbox_gaps
+
+    gaps = sandbox_gaps()
+    skipped = {bundle: "; ".join(gaps) for bundle in sandbox_bundles()} if gaps else {}
+    name, placements = build_submissions(course_dir, assignment, set(skipped))
+    run = AdversarialRun(assignment, course_dir, Path(name).stem, placements=placements,
+                         skipped=skipped)
+    before = course_fingerprints(course_dir)
     started = time.perf_counter()
     result = run_nbgrader(course_dir, "autograde", assignment, "--force", timeout=timeout,
-                          check=False, env={RUN_MARKER: marker} if marker else None)
+                          check=False, env={**({RUN_MARKER: marker} if marker else {}),
+                                            **(env or {})})
     run.elapsed = time.perf_counter() - started
+    after = course_fingerprints(course_dir)
+    run.changed = sorted(path for path in before.keys() | after.keys()
+                         if before.get(path) != after.get(path))
     if marker:
         time.sleep(0.5)  # let killed processes leave the process table
         run.leftovers = marked_processes(marker, course_dir)
@@ -226,6 +251,15 @@ def run_adversarial(course_dir: Path, assignment: str, marker: str = "", *,
                           for ex in exs}
     run.exercise_solutions = {ex.number: ex.solution.metadata.nbgrader["grade_id"] for ex in exs}
     return run
+
+
+def course_fingerprints(course_dir: Path) -> dict[str, str]:
+    """{path: sha256} of the files no submission may change: source/ and nbgrader_config.py."""
+    paths = [p for p in (course_dir / "source").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]
+    paths.append(course_dir / "nbgrader_config.py")
+    return {str(p.relative_to(course_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in paths}
 
 
 def _solution_ids(nb: NotebookNode) -> list[str]:

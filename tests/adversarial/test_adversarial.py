@@ -12,6 +12,8 @@ import html
 import os
 import re
 import shutil
+import socket
+import threading
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -26,7 +28,9 @@ from grading.problems import NOT_GRADED as PROBLEM_NOT_GRADED
 from grading import cli as grade
 from grading.problems import find_problems
 
-from .cases import BROKEN_FILES, BUNDLES, BY_NAME, MISSING, NOT_GRADED, NOTHING, ZERO
+from grading.sandbox import SANDBOX_KEY
+
+from .cases import BROKEN_FILES, BUNDLES, BY_NAME, MISSING, NOT_GRADED, NOTHING, TCP_PORT, ZERO
 from .harness import BYSTANDER, marked_processes, run_adversarial, specific_cases
 
 ASSIGNMENTS = list_assignments(REPO / "source")
@@ -36,6 +40,10 @@ BASE_FACTOR, BASE_SLACK = 2.0, 10.0  # a hostile submission's clean part may run
 # overlap, and budgets scale with the clean submission's time in the same run.
 XDIST = bool(os.environ.get("PYTEST_XDIST_WORKER"))
 PARALLEL = 1 if XDIST else 2
+CI = os.environ.get("CI", "").lower() == "true"
+# Another kernel to grade the catalogue on, e.g. ADVERSARIAL_KERNEL=python3-freethreaded (after
+# `make freethreaded`): the sandbox cases then prove the sandbox on that kernel too.
+KERNEL = os.environ.get("ADVERSARIAL_KERNEL", "")
 
 
 def _param(assignment: str, *values, id: str):
@@ -60,8 +68,43 @@ by_assignment = pytest.mark.parametrize("assignment", [_param(a, id=a) for a in 
 pytestmark = [pytest.mark.pipeline, pytest.mark.timeout(1800)]
 
 
+class Listener:
+    """A TCP server on 127.0.0.1 that counts the connections it accepts (none may come)."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.accepted: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="probe-listener", daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        while not self._stop.is_set():
+            try:
+                connection, address = self.socket.accept()
+            except OSError:  # the timeout: look at the stop flag again
+                continue
+            with connection:
+                self.accepted.append(f"{address[0]}:{address[1]}")
+
+    def close(self):
+        self._stop.set()
+        self._thread.join()
+        self.socket.close()
+
+
 @pytest.fixture(scope="session")
-def adversarial_runs(request, generated_course, tmp_path_factory, timings):
+def listener():
+    """The server the connect_tcp case tries to reach; stopped at the end of the session."""
+    server = Listener()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def adversarial_runs(request, generated_course, tmp_path_factory, timings, listener):
     """Autograde the adversarial submissions of the assignments the selected tests need,
     PARALLEL at a time, started on first use (the costliest first); return a getter that waits
     for one assignment's run. Under xdist, only the assignment asked for, when asked."""
@@ -79,7 +122,8 @@ def adversarial_runs(request, generated_course, tmp_path_factory, timings):
                 for name in sorted((needed | {assignment}) - set(futures),
                                    key=lambda a: -_cost(generated_course, a)):
                     course = _course_copy(generated_course, tmp_path_factory, name)
-                    futures[name] = pool.submit(run_adversarial, course, name, marker)
+                    futures[name] = pool.submit(run_adversarial, course, name, marker,
+                                                env={TCP_PORT: str(listener.port)})
             try:
                 run = futures[assignment].result()
             except NbgraderError as error:
@@ -108,7 +152,21 @@ def _course_copy(generated: Path, tmp_path_factory, assignment: str) -> Path:
                          [assignment])
     shutil.copytree(generated / "release" / assignment, course / "release" / assignment)
     shutil.copy2(generated / "gradebook.db", course / "gradebook.db")
+    if KERNEL:
+        with open(course / "nbgrader_config.py", "a") as config:
+            config.write(f"\nc.Execute.kernel_name = {KERNEL!r}\n")
     return course
+
+
+def _require(run, bundle: str) -> None:
+    """Skip a test of a sandbox bundle that was not graded (no working sandbox here); under CI,
+    fail: CI must prove the sandbox."""
+    why = run.skipped.get(bundle)
+    if why:
+        message = f"{bundle} was not graded: the sandbox is incomplete here ({why})"
+        if CI:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
 
 
 def _cells_report(run, student: str) -> str:
@@ -121,6 +179,7 @@ class TestHostileSubmissions:
     def test_case_gets_its_declared_score(self, adversarial_runs, assignment, bundle, case):
         """A hostile case scores exactly what it declares in its exercise."""
         run = adversarial_runs(assignment)
+        _require(run, bundle)
         student = f"adv-{bundle}"
         assert student in run.scores, f"{student} was not graded:\n{run.output[-3000:]}"
         number = run.placements[student][case]
@@ -135,6 +194,7 @@ class TestHostileSubmissions:
     def test_nothing_else_changes(self, adversarial_runs, assignment, bundle):
         """Exercises around the hostile ones keep their points; the maximum score stays."""
         run = adversarial_runs(assignment)
+        _require(run, bundle)
         student = f"adv-{bundle}"
         got = {n: score for n, (score, _) in run.exercise_scores(student).items()}
         assert got == run.expected(student), (
@@ -147,6 +207,7 @@ class TestHostileSubmissions:
     def test_within_budget(self, adversarial_runs, assignment, bundle):
         """A hostile submission costs at most a clean one plus its cases' declared budgets."""
         run = adversarial_runs(assignment)
+        _require(run, bundle)
         student = f"adv-{bundle}"
         budget = _budget(run, run.placements[student])
         assert run.seconds[student] <= budget, (
@@ -177,6 +238,38 @@ def _budget(run, placements: dict[str, int]) -> float:
     extra = sum(cases[name].budget.extra(limits.solution_timeout, limits.interrupt_grace, clean)
                 for name in placements)
     return BASE_FACTOR * clean + BASE_SLACK + extra
+
+
+class TestSandbox:
+    @by_assignment
+    def test_course_files_unchanged(self, adversarial_runs, assignment):
+        """No submission changed a file of source/ or nbgrader_config.py."""
+        run = adversarial_runs(assignment)
+        assert not run.changed, f"grading changed {run.changed} in {run.course_dir}"
+
+    @by_assignment
+    def test_no_connection_reached_the_listener(self, adversarial_runs, listener, assignment):
+        """No kernel reached a TCP port listening at 127.0.0.1."""
+        adversarial_runs(assignment)
+        assert not listener.accepted, f"connections from {listener.accepted}"
+
+    @by_assignment
+    def test_every_notebook_was_sandboxed(self, adversarial_runs, assignment):
+        """Each graded notebook says it ran in bubblewrap, with every limit enforced."""
+        run = adversarial_runs(assignment)
+        if run.skipped:
+            _require(run, next(iter(run.skipped)))
+        for path in sorted((run.course_dir / "autograded").glob(f"*/{assignment}/*.ipynb")):
+            how = nbformat.read(path, as_version=4).metadata.get(SANDBOX_KEY, "")
+            assert how.startswith("bubblewrap:") and "NOT" not in how, f"{path}: {how!r}"
+        dest = run.course_dir / "grades-sandbox.csv"
+        run_nbgrader(run.course_dir, "export", f"--to={dest}", f"--assignment={assignment}")
+        with open(dest, newline="") as file:
+            rows = [row for row in csv.DictReader(file) if row["assignment"] == assignment]
+        graded = {path.parent.parent.name for path in
+                  (run.course_dir / "autograded").glob(f"*/{assignment}/*.ipynb")}
+        assert graded and all(row["sandbox"] == "bubblewrap" for row in rows
+                              if row["student_id"] in graded), rows
 
 
 class TestGradingCompletes:
