@@ -8,6 +8,7 @@ catalogued mistake loses exactly the points it declares. The harness lives in te
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import nbformat
@@ -20,6 +21,7 @@ from grading.harness import (REPO, SOLUTION, STUB, Assignment, MistakeFormatErro
                              build_submission, expected_scores, list_assignments, load_config,
                              make_course, parse_mistake, run_nbgrader, run_pipeline, solution_cells,
                              solution_text)
+from grading.harness.validation import compare_with_autograde
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE = Assignment("fixture", FIXTURES / "source", FIXTURES / "mistakes")
@@ -131,6 +133,17 @@ class TestPipeline:
                    for grade_id in ids if (nb, grade_id) not in covered]
         assert not missing, (f"{case.name}: no mistake in {case.mistakes_root / case.name} "
                              f"rewrites these solution cells: {', '.join(missing)}")
+
+    @by_name
+    def test_validate_agrees_with_autograde(self, case, pipeline_runs, timings):
+        """Validate gives every visible test of every catalogued submission autograde's verdict."""
+        run = pipeline_runs(case)
+        started = time.perf_counter()
+        mismatches = compare_with_autograde(run)
+        timings.append((f"{case.name}: Validate ({len(run.scores)} submissions, 2 at a time)",
+                        time.perf_counter() - started))
+        assert not mismatches, (f"{case.name}: Validate and autograde disagree on visible "
+                                "tests:\n" + "\n".join(mismatches))
 
     def test_feedback_hides_hidden_tests(self, pipeline_runs):
         """Feedback shows visible tests but no hidden test code, not even in tracebacks."""
