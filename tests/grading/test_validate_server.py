@@ -196,6 +196,14 @@ class TestRegistration:
             "nbgrader.server_extensions.validate_assignment": False}}}
         assert path.name > "nbgrader.json"
 
+    @pytest.mark.parametrize("way_in", ["Makefile", "postBuild", "README.md"])
+    def test_every_way_in_installs_the_config(self, way_in):
+        """make install, Binder and the README's conda steps copy the server config, which an
+        editable pip install skips."""
+        text = (REPO / way_in).read_text()
+        assert "jupyter-config/jupyter_server_config.d/" in text
+        assert "etc/jupyter/jupyter_server_config.d/" in text
+
     def test_default_workers_are_the_cores(self):
         """The pool's default size is the number of cores the server may use."""
         assert usable_cores() >= 1
