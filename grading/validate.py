@@ -56,11 +56,11 @@ STUDENT = "validate"  # the name GuardedExecute's log line gives the notebook's 
 ORPHAN_GRACE_S = 10
 
 
-def load_config(cwd: str | None = None):
+def load_config():
     """The nbgrader config, found as nbgrader's own Validate handler finds it: the current
-    directory's nbgrader_config.py first, then Jupyter's config path."""
+    directory's nbgrader_config.py (the server's, for a worker), then Jupyter's config path."""
     paths = jupyter_config_path()
-    paths.insert(0, cwd or os.getcwd())
+    paths.insert(0, os.getcwd())
     app = NbGrader()
     app.config_file_paths.append(paths)
     app.load_config_file()
