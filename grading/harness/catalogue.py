@@ -12,7 +12,8 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from .commands import NbgraderError, NotebookScore, autograde, generate_assignment, validate
+from .commands import NbgraderError, NotebookScore, autograde, generate_assignment
+from .commands import validate as validate_notebook
 from .mistakes import Mistake, MistakeFormatError, parse_mistake
 from .submissions import build_submission, read_notebooks, solution_cells, write_submission
 
@@ -131,6 +132,7 @@ def expected_scores(max_scores: dict[str, float], mistake: Mistake | None = None
 
 
 def run_pipeline(assignment: Assignment, course_dir: Path, *, generate: bool = True,
+                 mistakes: bool = True, validate: bool = True,
                  timeout: float = 900) -> PipelineRun:
     """Validate, generate, build every catalogue submission and autograde them in one run.
 
@@ -138,21 +140,25 @@ def run_pipeline(assignment: Assignment, course_dir: Path, *, generate: bool = T
         assignment: the assignment to prove.
         course_dir: a scratch course holding source/<name> (see grading.make_course).
         generate: run generate_assignment first (False when release/<name> is already fresh).
+        mistakes: grade the catalogue's entries too (else only the solution and the stub).
+        validate: run `nbgrader validate` on the source notebooks first.
         timeout: seconds allowed for each nbgrader command.
 
     Returns:
         The PipelineRun; problems are recorded in it rather than raised, so each test can
-        report the part it testing.
+        report the part it checks.
 
     Raises:
         NbgraderError: generate_assignment or autograde failed outright.
     """
     run = PipelineRun(assignment, course_dir)
     name = assignment.name
-    run.timings["validate"] = _validate_all(run, course_dir / "source" / name, timeout)
+    if validate:
+        run.timings["validate"] = _validate_all(run, course_dir / "source" / name, timeout)
     if generate:
         run.timings["generate"] = generate_assignment(course_dir, name, timeout=timeout)
-    catalogue = build_catalogue(course_dir, name, _parse_all(run, assignment.mistake_files()))
+    entries = _parse_all(run, assignment.mistake_files()) if mistakes else []
+    catalogue = build_catalogue(course_dir, name, entries)
     run.broken.update(catalogue.broken)
     run.mistakes = catalogue.mistakes
     for student, notebooks in catalogue.submissions.items():
@@ -171,7 +177,7 @@ def _validate_all(run: PipelineRun, source: Path, timeout: float) -> float:
     started = time.perf_counter()
     for path in sorted(source.glob("*.ipynb")):
         try:
-            validate(run.course_dir, path.relative_to(run.course_dir), timeout=timeout)
+            validate_notebook(run.course_dir, path.relative_to(run.course_dir), timeout=timeout)
         except NbgraderError as error:
             run.validation[path.name] = str(error)
     return time.perf_counter() - started

@@ -17,7 +17,6 @@ seal, hidden tests). For every test cell the two must agree on the visible part:
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -25,15 +24,11 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbgrader.preprocessors import ClearHiddenTests
 from nbgrader.utils import is_grade, is_solution
 
-__all__ = ["Verdict", "kernel_verdicts", "graded_verdicts", "run_in_kernels", "compare"]
+from ..feedback import failing_line, hidden_from
 
-HIDDEN = ClearHiddenTests.begin_test_delimeter.default_value
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_CELL_LINE = re.compile(r"^(?:Cell In\[\d+\]|Input In \[\d+\]|File \S*ipykernel_\d+\S*?), "
-                        r"line (\d+)|^File \S*ipykernel_\d+/\d+\.py:(\d+)", re.MULTILINE)
+__all__ = ["Verdict", "kernel_verdicts", "graded_verdicts", "run_in_kernels", "compare"]
 
 
 @dataclass(frozen=True)
@@ -70,22 +65,12 @@ def kernel_verdicts(nb) -> dict[str, Verdict]:
     return verdicts
 
 
-def failing_line(output) -> int | None:
-    """The line of the cell's own code an error output was raised from (None: not known)."""
-    for entry in output.get("traceback", []):
-        match = _CELL_LINE.search(_ANSI.sub("", entry))
-        if match:
-            return int(match.group(1) or match.group(2))
-    return None
-
-
 def graded_verdicts(nb) -> dict[str, Verdict]:
     """{grade_id: Verdict of the visible part} of an autograded notebook."""
     verdicts = {}
     for cell in _tests(nb):
         error = _error(cell)
-        lines = cell.source.split("\n")
-        hidden = next((i + 1 for i, line in enumerate(lines) if HIDDEN in line), None)
+        hidden = hidden_from(cell.source)
         line = failing_line(error) if error is not None else None
         passed = error is None or (hidden is not None and line is not None and line > hidden)
         verdicts[cell.metadata.nbgrader["grade_id"]] = (

@@ -1,7 +1,5 @@
 """Validate, checked: each visible test's verdict from the Validate button equals autograde's.
 
-`compare_with_autograde(run)` does it all for a pipeline run (catalogue.run_pipeline).
-
 The Validate button runs a student's notebook by autograde's rules, minus the hidden tests
 (grading/validate.py). Here it runs on submissions of a scratch course, several at a time, each
 batch in a worker (``python -m grading.validate``) started in the course, as the server starts
@@ -21,14 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
 from nbgrader.utils import is_grade, is_solution
 
 from ..processes import kill_tree
-from .fairness import Verdict, graded_verdicts
+from .fairness import Verdict
 
-__all__ = ["ValidateError", "validate_notebooks", "validate_verdicts", "disagreements",
-           "compare_with_autograde"]
+__all__ = ["ValidateError", "validate_notebooks", "validate_verdicts", "disagreements"]
 
 
 class ValidateError(RuntimeError):
@@ -124,23 +120,3 @@ def disagreements(validate: dict[str, Verdict], graded: dict[str, Verdict]) -> l
             if (validate.get(grade_id) or Verdict(False)).passed
             != (graded.get(grade_id) or Verdict(False)).passed]
 
-
-def compare_with_autograde(run, *, parallel: int = 2) -> list[str]:
-    """Validate every notebook of every graded submission of a pipeline run; return one line
-    per visible test whose verdict differs from autograde's (empty: they agree).
-
-    Args:
-        run: a catalogue.PipelineRun (its course holds submitted/ and autograded/).
-        parallel: Validate workers at once.
-    """
-    course, name = run.course_dir, run.assignment.name
-    notebooks = {(student, path): course / "autograded" / student / name / path.name
-                 for student in sorted(run.scores)
-                 for path in sorted((course / "submitted" / student / name).glob("*.ipynb"))}
-    responses = validate_notebooks(course, [path for _, path in notebooks], parallel=parallel)
-    lines = []
-    for (student, path), graded in notebooks.items():
-        verdicts = validate_verdicts(nbformat.read(path, as_version=4), responses[path])
-        lines += [f"{student}/{path.name}: {line}" for line in
-                  disagreements(verdicts, graded_verdicts(nbformat.read(graded, as_version=4)))]
-    return lines

@@ -31,7 +31,7 @@ def lesson():
 
 @pytest.fixture
 def course_dir(tmp_path):
-    """A course with source/a1/lesson.ipynb."""
+    """A scratch course whose only assignment, a1, holds the lesson."""
     (tmp_path / "source" / "a1").mkdir(parents=True)
     nbformat.write(lesson(), tmp_path / "source" / "a1" / "lesson.ipynb")
     return tmp_path
