@@ -222,8 +222,9 @@ GATE_TEST = textwrap.dedent("""
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A Jupyter server over the fixture course plus a "gate" notebook whose test waits for a
-    file named go, started and stopped here."""
+    """A Jupyter server over the fixture course, with a solved copy of its notebook, a copy
+    with no answers, and a "gate" notebook whose test waits for a file named go; started and
+    stopped here."""
     import nbformat
     from cells import KERNELSPEC, graded_cell
 
@@ -235,9 +236,10 @@ def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("validate-server")
     course = copy_course(REPO / "tests" / "fixtures", workdir / "course")
     (course / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text())
-    (course / "source" / "gate").mkdir()
+    (course / "lab" / "gate").mkdir(parents=True)
     nbformat.write(nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC}, cells=[
-        graded_cell(GATE_TEST, "gate")]), course / "source" / "gate" / "gate.ipynb")
+        graded_cell(GATE_TEST, "gate")]), course / "lab" / "gate" / "gate.ipynb")
+    shutil.copytree(course / "source" / "fixture", course / "solved" / "fixture")
     shutil.copytree(course / "source" / "fixture", course / "student" / "fixture")
     source = nbformat.read(course / "source" / "fixture" / "fixture.ipynb", as_version=4)
     nbformat.write(build_submission(source, {gid: "" for gid in solution_ids(source)}),
@@ -257,7 +259,7 @@ def request(server, path: str, method: str = "GET", body: bytes | None = None, t
 
 
 class TestEndpoint:
-    NOTEBOOK = "source/fixture/fixture.ipynb"
+    NOTEBOOK = "solved/fixture/fixture.ipynb"  # its lesson cells are the source's
 
     def test_query_and_json_body(self, server):
         """Both of nbgrader's request forms (the button's query, the assignment list's JSON
@@ -291,10 +293,10 @@ class TestEndpoint:
     def test_server_answers_while_validating(self, server):
         """While a validation waits in its kernel, the server lists folders and opens
         notebooks; the validation then finishes."""
-        gate = Path(server.root) / "source" / "gate"
+        gate = Path(server.root) / "lab" / "gate"
         answers = {}
         thread = threading.Thread(target=lambda: answers.update(validate=request(
-            server, "assignments/validate?path=source/gate/gate.ipynb", "POST", b"",
+            server, "assignments/validate?path=lab/gate/gate.ipynb", "POST", b"",
             timeout=300)))
         thread.start()
         try:
@@ -302,7 +304,7 @@ class TestEndpoint:
             while not (gate / "waiting").exists():
                 assert time.monotonic() < deadline, "the validation never reached its test"
                 time.sleep(0.05)
-            listing = request(server, "api/contents/source/fixture", timeout=20)
+            listing = request(server, "api/contents/solved/fixture", timeout=20)
             notebook = request(server, f"api/contents/{self.NOTEBOOK}", timeout=20)
         finally:
             (gate / "go").write_text("")
