@@ -258,6 +258,7 @@ def request(server, path: str, method: str = "GET", body: bytes | None = None, t
         return json.loads(response.read())
 
 
+@pytest.mark.xdist_group("validate-server")  # one server for the class, on one test worker
 class TestEndpoint:
     NOTEBOOK = "solved/fixture/fixture.ipynb"  # its lesson cells are the source's
 
