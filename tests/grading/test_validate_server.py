@@ -213,18 +213,17 @@ class TestRegistration:
 GATE_TEST = textwrap.dedent("""
     import pathlib, time
     pathlib.Path("waiting").write_text("")
-    deadline = time.monotonic() + 25
+    deadline = time.monotonic() + {seconds}
     while not pathlib.Path("go").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert pathlib.Path("go").exists(), "nobody opened the gate"
 """).strip()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def start_server(workdir: Path, gate_seconds: int = 25):
     """A Jupyter server over the fixture course, with a solved copy of its notebook, a copy
-    with no answers, and a "gate" notebook whose test waits for a file named go; started and
-    stopped here."""
+    with no answers, and a "gate" notebook whose test waits up to *gate_seconds* for a file
+    named go (the course's cell time limit is raised above that)."""
     import nbformat
     from cells import KERNELSPEC, graded_cell
 
@@ -233,18 +232,47 @@ def server(tmp_path_factory):
     sys.path.insert(0, str(REPO / "tests"))
     from browser.lab import LabServer, copy_course
 
-    workdir = tmp_path_factory.mktemp("validate-server")
     course = copy_course(REPO / "tests" / "fixtures", workdir / "course")
-    (course / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text())
+    (course / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text()
+                                               + f"\nc.Execute.timeout = {gate_seconds + 30}\n")
     (course / "lab" / "gate").mkdir(parents=True)
     nbformat.write(nbformat.v4.new_notebook(metadata={"kernelspec": KERNELSPEC}, cells=[
-        graded_cell(GATE_TEST, "gate")]), course / "lab" / "gate" / "gate.ipynb")
+        graded_cell(GATE_TEST.format(seconds=gate_seconds), "gate")]),
+        course / "lab" / "gate" / "gate.ipynb")
     shutil.copytree(course / "source" / "fixture", course / "solved" / "fixture")
     shutil.copytree(course / "source" / "fixture", course / "student" / "fixture")
     source = nbformat.read(course / "source" / "fixture" / "fixture.ipynb", as_version=4)
     nbformat.write(build_submission(source, {gid: "" for gid in solution_ids(source)}),
                    course / "student" / "fixture" / "fixture.ipynb")
-    lab = LabServer(course, workdir).start()
+    return LabServer(course, workdir).start()
+
+
+def validate_at_the_gate(server) -> tuple[threading.Thread, dict]:
+    """Press Validate on the gate notebook; return once its test waits at the gate."""
+    gate = Path(server.root) / "lab" / "gate"
+    answers = {}
+
+    def press():
+        try:
+            answers["validate"] = request(
+                server, "assignments/validate?path=lab/gate/gate.ipynb", "POST", b"",
+                timeout=300)
+        except OSError as error:
+            answers["validate"] = error
+
+    thread = threading.Thread(target=press)
+    thread.start()
+    deadline = time.monotonic() + 120
+    while not (gate / "waiting").exists():
+        assert time.monotonic() < deadline, "the validation never reached its test"
+        time.sleep(0.05)
+    return thread, answers
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A server (see start_server) shared by the tests of the endpoint."""
+    lab = start_server(tmp_path_factory.mktemp("validate-server"))
     try:
         yield lab
     finally:
@@ -294,22 +322,27 @@ class TestEndpoint:
     def test_server_answers_while_validating(self, server):
         """While a validation waits in its kernel, the server lists folders and opens
         notebooks; the validation then finishes."""
-        gate = Path(server.root) / "lab" / "gate"
-        answers = {}
-        thread = threading.Thread(target=lambda: answers.update(validate=request(
-            server, "assignments/validate?path=lab/gate/gate.ipynb", "POST", b"",
-            timeout=300)))
-        thread.start()
+        thread, answers = validate_at_the_gate(server)
         try:
-            deadline = time.monotonic() + 120
-            while not (gate / "waiting").exists():
-                assert time.monotonic() < deadline, "the validation never reached its test"
-                time.sleep(0.05)
             listing = request(server, "api/contents/solved/fixture", timeout=20)
             notebook = request(server, f"api/contents/{self.NOTEBOOK}", timeout=20)
         finally:
-            (gate / "go").write_text("")
+            (Path(server.root) / "lab" / "gate" / "go").write_text("")
             thread.join(300)
         assert {item["name"] for item in listing["content"]} >= {"fixture.ipynb"}
         assert notebook["type"] == "notebook"
         assert answers["validate"] == {"success": True, "value": {}}
+
+
+@pytest.mark.xdist_group("validate-server")
+def test_stopping_the_server_stops_validations(tmp_path):
+    """A server that stops while a validation runs leaves no worker or kernel behind."""
+    lab = start_server(tmp_path, gate_seconds=600)  # long after the processes must be gone
+    try:
+        thread, _ = validate_at_the_gate(lab)
+        running = psutil.Process(lab.process.pid).children(recursive=True)
+    finally:
+        lab.stop()
+    thread.join(60)
+    _, alive = psutil.wait_procs(running, timeout=WAIT_S)
+    assert running and not alive, f"left running after the server stopped: {alive}"
