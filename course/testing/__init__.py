@@ -6,12 +6,14 @@ what was expected, what came back and what to try; every wait is bounded.
     testing.finishes_within(student_fn, 5, *args)       # "did not finish within 5 s: deadlock?"
     tracker = testing.JobTracker(); job = tracker.wrap(job)
     testing.assert_overlap(tracker.timeline(), at_least=3)
+    testing.processes_end_within(student_fn, 10, *args)  # ... and no process left running
 """
 
 from .bounds import finishes_within
 from .capture import Capture, PrintedLine, ThreadInfo, run_and_capture
 from .jobs import JobTracker
 from .messages import assert_equal
+from .processes import WatchedContext, fresh_context, meet_in_lane, processes_end_within
 from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
 from .seal import fingerprint, verify_fingerprint
 from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
@@ -22,6 +24,7 @@ __all__ = [
     "Capture", "PrintedLine", "ThreadInfo", "run_and_capture",
     "JobTracker",
     "assert_equal",
+    "WatchedContext", "fresh_context", "meet_in_lane", "processes_end_within",
     "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
     "fingerprint", "verify_fingerprint",
     "ANY", "assert_at_most_at_once", "assert_distinct_processes", "assert_distinct_threads",
