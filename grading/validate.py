@@ -52,6 +52,7 @@ from .processes import kill_tree
 __all__ = ["CourseValidator", "load_config", "find_reference", "validate_notebook", "main"]
 
 STUDENT = "validate"  # the name GuardedExecute's log line gives the notebook's owner
+KERNEL_DIED_AT_START = "Kernel died before replying to kernel_info"  # jupyter_client's words
 # Seconds a worker whose server went away gives its kernel to stop before it kills its tree.
 ORPHAN_GRACE_S = 10
 
@@ -109,8 +110,19 @@ class CourseValidator(Validator):
                 return nb  # only the changed cells are reported then: running is wasted
             nb, resources = ClearOutput(parent=self).preprocess(nb, resources)
             self._as_autograde(nb)
-            nb, resources = GuardedExecute(parent=self).preprocess(nb, resources)
+            nb, resources = self._execute(nb, resources)
         return nb
+
+    def _execute(self, nb, resources):
+        """GuardedExecute, tried a second time when the kernel died before it answered at all
+        (two kernels starting at once can draw the same port): no cell had run."""
+        try:
+            return GuardedExecute(parent=self).preprocess(nb, resources)
+        except RuntimeError as error:
+            if KERNEL_DIED_AT_START not in str(error):
+                raise
+            self.log.warning("Validate: %s: %s; starting another kernel", self._filename, error)
+            return GuardedExecute(parent=self).preprocess(nb, resources)
 
     def _as_autograde(self, nb) -> None:
         """Take the reference's kernel, and tag the lesson cells autograde would skip."""

@@ -142,6 +142,25 @@ class TestCourseValidator:
         nb.metadata["kernelspec"] = {"name": "no-such-kernel", "display_name": "x"}
         assert CourseValidator(config=config(course)).validate(student_copy(course, nb)) == {}
 
+    def test_kernel_that_dies_at_start_gets_a_second_try(self, course, tmp_path, monkeypatch):
+        """A kernel that dies before answering (a port drawn twice) is started again, once."""
+        first = tmp_path / "first-start"
+        starter = (f"import pathlib, sys\np = pathlib.Path({str(first)!r})\n"
+                   "if not p.exists():\n    p.write_text('died')\n    sys.exit(1)\n"
+                   "from ipykernel import kernelapp\nkernelapp.launch_new_instance()")
+        spec = tmp_path / "jupyter" / "kernels" / "flaky"
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-c", starter, "-f", "{connection_file}"],
+            "display_name": "dies once", "language": "python"}))
+        monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+        source = lesson()
+        source.metadata["kernelspec"] = {"name": "flaky", "display_name": "dies once",
+                                         "language": "python"}
+        nbformat.write(source, course / "source" / ASSIGNMENT / "lesson.ipynb")
+        assert CourseValidator(config=config(course)).validate(student_copy(course, lesson())) == {}
+        assert first.read_text() == "died"
+
     def test_cell_time_limit(self, course):
         """A test that never ends fails with the time limit, as in autograde."""
         path = student_copy(course, lesson(test="import time\ntime.sleep(600)"))
