@@ -21,15 +21,18 @@ nbgrader's server handler wraps it), so the JupyterLab dialog shows it as it alw
 starts: it imports everything, then waits for one request line ``{"path": ...}`` on stdin, writes
 one response line to stdout and exits. When stdin closes before it is done (the server went
 away), it stops its kernel and exits. ``python -m grading.validate NOTEBOOK...`` validates
-notebooks one after the other and prints one JSON line per notebook.
+notebooks one after the other and prints one JSON line per notebook. A worker's kernels talk
+over Unix sockets in a runtime folder of its own (:func:`worker_config`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -49,9 +52,11 @@ from .execute import GuardedExecute
 from .lesson_cells import SKIP_TAG, cells_to_skip, lesson_cell_digests
 from .processes import kill_tree
 
-__all__ = ["CourseValidator", "load_config", "find_reference", "validate_notebook", "main"]
+__all__ = ["CourseValidator", "load_config", "worker_config", "find_reference",
+           "validate_notebook", "main"]
 
 STUDENT = "validate"  # the name GuardedExecute's log line gives the notebook's owner
+RUNTIME_VARIABLE = "COURSE_VALIDATE_RUNTIME"  # a runtime folder a worker's server made for it
 KERNEL_DIED_AT_START = "Kernel died before replying to kernel_info"  # jupyter_client's words
 # Seconds a worker whose server went away gives its kernel to stop before it kills its tree.
 ORPHAN_GRACE_S = 10
@@ -115,7 +120,7 @@ class CourseValidator(Validator):
 
     def _execute(self, nb, resources):
         """GuardedExecute, tried a second time when the kernel died before it answered at all
-        (two kernels starting at once can draw the same port): no cell had run."""
+        (over TCP, two kernels starting at once can draw the same port): no cell had run."""
         try:
             return GuardedExecute(parent=self).preprocess(nb, resources)
         except RuntimeError as error:
@@ -201,7 +206,28 @@ def _watch_parent(fd: int) -> None:
     kill_tree(os.getpid())
 
 
-def _serve() -> int:
+def worker_config(runtime: str):
+    """The nbgrader config, with kernels on ZMQ's ipc transport in *runtime* unless the course
+    sets a transport: kernels that several workers start at once over TCP race for ports (one
+    found free is taken before the kernel binds it, and the kernel dies); Unix sockets in a
+    folder of the worker's own have no ports, and no other user of the machine can reach them."""
+    config = load_config()
+    if "transport" not in config.KernelManager:
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(runtime, "kernel")
+    return config
+
+
+def _runtime() -> tuple[str, bool]:
+    """This worker's runtime folder (the one its server made, or a new one) and whether it is
+    this worker's to remove."""
+    given = os.environ.get(RUNTIME_VARIABLE)
+    runtime = given or tempfile.mkdtemp(prefix="validate-")
+    os.environ["JUPYTER_RUNTIME_DIR"] = runtime  # connection files go there too
+    return runtime, not given
+
+
+def _serve(config) -> int:
     """Read one request from stdin, answer it on the real stdout, and return."""
     response_fd = os.dup(1)
     os.dup2(2, 1)  # whatever else prints goes to the server's log, not into the response
@@ -210,7 +236,7 @@ def _serve() -> int:
         return 0  # the server went away before giving work
     threading.Thread(target=_watch_parent, args=(0,), daemon=True).start()
     try:
-        response = validate_notebook(json.loads(request)["path"])
+        response = validate_notebook(json.loads(request)["path"], config)
     except Exception:
         response = {"success": False, "value": traceback.format_exc()}
     _answered.set()
@@ -231,15 +257,20 @@ def main(argv: list[str]) -> int:
 
     logging.basicConfig(level=logging.INFO, format="[Validate %(process)d] %(message)s")
     signal.signal(signal.SIGTERM, _terminate)
-    if not argv:
-        return _serve()
-    config = load_config()
-    for path in argv:
-        started = time.perf_counter()
-        response = validate_notebook(path, config)
-        print(json.dumps({"path": path, "seconds": round(time.perf_counter() - started, 2),
-                          "response": response}), flush=True)
-    return 0
+    runtime, own = _runtime()
+    try:
+        config = worker_config(runtime)
+        if not argv:
+            return _serve(config)
+        for path in argv:
+            started = time.perf_counter()
+            response = validate_notebook(path, config)
+            print(json.dumps({"path": path, "seconds": round(time.perf_counter() - started, 2),
+                              "response": response}), flush=True)
+        return 0
+    finally:
+        if own:
+            shutil.rmtree(runtime, ignore_errors=True)
 
 
 if __name__ == "__main__":

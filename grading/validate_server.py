@@ -29,7 +29,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from jupyter_server.base.handlers import JupyterHandler
@@ -39,6 +41,7 @@ from tornado import web
 from traitlets import Float, Integer
 
 from .processes import kill_tree
+from .validate import RUNTIME_VARIABLE
 
 __all__ = ["ValidateApp", "ValidatePool", "ValidateHandler"]
 
@@ -79,6 +82,7 @@ class ValidatePool:
         self._spares: list[asyncio.subprocess.Process] = []
         self._busy: set[asyncio.subprocess.Process] = set()
         self._tasks: set[asyncio.Task] = set()
+        self._runtimes: dict[int, str] = {}  # worker pid: its runtime folder
         self._starting = 0  # warm workers being started
         self._closed = False
 
@@ -133,10 +137,15 @@ class ValidatePool:
         await asyncio.gather(*(self._stop(worker) for worker in workers), *self._tasks)
 
     async def _spawn(self) -> asyncio.subprocess.Process:
-        # A session of its own: a signal for the server's group (Ctrl-C) is not one for it.
-        return await asyncio.create_subprocess_exec(
-            *self.command, cwd=self.cwd, stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, start_new_session=True, limit=RESPONSE_LIMIT)
+        # Its own runtime folder (kernel sockets), made here so that it goes even when the
+        # worker is killed; a session of its own: the server's Ctrl-C is not one for it.
+        runtime = tempfile.mkdtemp(prefix="validate-worker-")
+        worker = await asyncio.create_subprocess_exec(
+            *self.command, cwd=self.cwd, env={**os.environ, RUNTIME_VARIABLE: runtime},
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            start_new_session=True, limit=RESPONSE_LIMIT)
+        self._runtimes[worker.pid] = runtime
+        return worker
 
     async def _take(self) -> asyncio.subprocess.Process:
         while self._spares:
@@ -169,14 +178,16 @@ class ValidatePool:
     async def _stop(self, worker: asyncio.subprocess.Process) -> None:
         """Close the worker's stdin, which stops it (its kernel too); kill its tree if it
         has not exited within the grace period."""
-        if worker.returncode is not None:
-            return
-        worker.stdin.close()
-        try:
-            await asyncio.wait_for(worker.wait(), self.grace)
-        except asyncio.TimeoutError:
-            await asyncio.to_thread(kill_tree, worker.pid)
-            await worker.wait()
+        if worker.returncode is None:
+            worker.stdin.close()
+            try:
+                await asyncio.wait_for(worker.wait(), self.grace)
+            except asyncio.TimeoutError:
+                await asyncio.to_thread(kill_tree, worker.pid)
+                await worker.wait()
+        runtime = self._runtimes.pop(worker.pid, None)
+        if runtime:
+            shutil.rmtree(runtime, ignore_errors=True)
 
     def _background(self, coroutine) -> None:
         task = asyncio.ensure_future(coroutine)

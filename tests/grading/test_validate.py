@@ -18,7 +18,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.preprocessors import ComputeChecksums
 from traitlets.config import Config
 
-from grading.validate import CourseValidator, find_reference, validate_notebook
+from grading.validate import (CourseValidator, find_reference, validate_notebook,
+                              worker_config)
 
 ASSIGNMENT = "a1"
 MEASURED = "measured.txt"  # what the lesson's measurement cell writes, when it runs
@@ -98,6 +99,21 @@ class TestFindReference:
     def test_matches_the_notebook_name(self, course):
         """A renamed notebook has no reference."""
         assert find_reference(course / "s" / ASSIGNMENT / "copy.ipynb", config(course)) is None
+
+
+class TestWorkerConfig:
+    @pytest.mark.parametrize("course_sets, expected", [
+        ("", ("ipc", "RUNTIME/kernel")),
+        ("c.KernelManager.transport = 'tcp'\n", ("tcp", None)),
+    ])
+    def test_kernels_over_ipc_unless_the_course_says(self, tmp_path, monkeypatch, course_sets,
+                                                      expected):
+        """A worker's kernels use Unix sockets in its runtime folder (no ports to race for),
+        unless the course's config sets a transport."""
+        (tmp_path / "nbgrader_config.py").write_text(f"c = get_config()\n{course_sets}")
+        monkeypatch.chdir(tmp_path)
+        manager = worker_config("RUNTIME").KernelManager
+        assert (manager.get("transport"), manager.get("ip")) == expected
 
 
 class TestCourseValidator:

@@ -32,6 +32,7 @@ FAKE_WORKER = textwrap.dedent("""
         sys.exit(0)
     path = Path(json.loads(line)["path"])
     Path(f"{path}.pid").write_text(str(os.getpid()))
+    Path(f"{path}.runtime").write_text(os.environ["COURSE_VALIDATE_RUNTIME"])
     Path(f"{path}.started").write_text(str(sorted(p.name for p in path.parent.glob("*.done"))))
     if path.name == "hang":
         time.sleep(600)
@@ -82,6 +83,22 @@ class TestValidatePool:
                 await validator.close()
 
         assert asyncio.run(main()) == {"success": True, "value": {"path": str(tmp_path / "nb")}}
+
+    def test_worker_runtime_folder_is_its_own_and_goes(self, fake, tmp_path):
+        """Each worker gets a runtime folder of its own (its kernels' sockets), removed when
+        it ends, even killed."""
+        async def main():
+            validator = pool(fake, workers=2, timeout=1)
+            try:
+                await asyncio.gather(validator.validate(str(tmp_path / "nb")),
+                                     validator.validate(str(tmp_path / "hang")))
+            finally:
+                await validator.close()
+
+        asyncio.run(main())
+        folders = [Path((tmp_path / f"{name}.runtime").read_text()) for name in ("nb", "hang")]
+        assert folders[0] != folders[1]
+        assert not any(folder.exists() for folder in folders)
 
     def test_one_worker_runs_one_at_a_time(self, fake, tmp_path):
         """With one worker, the second validation starts after the first has answered."""
