@@ -15,7 +15,7 @@ import time
 import nbformat
 import pytest
 
-from assignments import DEFAULT, FIXTURE, LESSONS
+from assignments import DEFAULT, FIXTURE, FORCED_START_METHODS, LESSONS, START_METHOD_ENV
 from grading.harness import SOLUTION, STUB
 from grading.harness.fairness import graded_verdicts
 from grading.harness.validation import disagreements, validate_notebooks, validate_verdicts
@@ -39,7 +39,9 @@ def validate_runs(pipeline_runs, timings):
             paths = [path for student in sorted(run.scores) for path in sorted(
                 (run.course_dir / "submitted" / student / case.name).glob("*.ipynb"))]
             started = time.perf_counter()
-            cache[case.name] = validate_notebooks(run.course_dir, paths, parallel=PARALLEL)
+            cache[case.name] = validate_notebooks(  # the start method autograde was given
+                run.course_dir, paths, parallel=PARALLEL,
+                env={START_METHOD_ENV: FORCED_START_METHODS[DEFAULT]})
             timings.append((f"{case.name}: {len(paths)} notebooks validated, {PARALLEL} at a time",
                             time.perf_counter() - started))
         return cache[case.name]

@@ -13,6 +13,7 @@ them, and its responses are read back as one verdict per test cell:
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,8 @@ class ValidateError(RuntimeError):
 
 
 def validate_notebooks(course_dir: Path | str, paths: list[Path], *, parallel: int = 2,
-                       timeout: float = 1800) -> dict[Path, dict]:
+                       timeout: float = 1800, env: dict[str, str] | None = None
+                       ) -> dict[Path, dict]:
     """Validate notebooks in *parallel* workers started in the course directory.
 
     Args:
@@ -40,6 +42,8 @@ def validate_notebooks(course_dir: Path | str, paths: list[Path], *, parallel: i
         paths: the notebooks.
         parallel: workers at once, each validating its share one notebook after the other.
         timeout: seconds for all of them.
+        env: variables to add to the workers' environment (their kernels inherit them), as
+            autograde got them, e.g. COURSE_START_METHOD.
 
     Returns:
         {path: the Validate response} ({"success": ..., "value": ...}, as the button gets it).
@@ -53,7 +57,8 @@ def validate_notebooks(course_dir: Path | str, paths: list[Path], *, parallel: i
     with tempfile.TemporaryDirectory(prefix="validate-") as scratch:
         logs = [(Path(scratch) / f"{i}.out", Path(scratch) / f"{i}.err")
                 for i in range(len(shares))]
-        workers = [_start(course_dir, share, out, err) for share, (out, err) in zip(shares, logs)]
+        workers = [_start(course_dir, share, out, err, env)
+                   for share, (out, err) in zip(shares, logs)]
         try:
             for worker, (out, err) in zip(workers, logs):
                 worker.wait(timeout=max(deadline - time.monotonic(), 1))
@@ -73,11 +78,12 @@ def validate_notebooks(course_dir: Path | str, paths: list[Path], *, parallel: i
     return responses
 
 
-def _start(course_dir, paths: list[Path], out: Path, err: Path) -> subprocess.Popen:
+def _start(course_dir, paths: list[Path], out: Path, err: Path,
+           env: dict[str, str] | None) -> subprocess.Popen:
     with open(out, "w") as stdout, open(err, "w") as stderr:
         return subprocess.Popen([sys.executable, "-m", "grading.validate", *map(str, paths)],
                                 cwd=course_dir, stdout=stdout, stderr=stderr,
-                                stdin=subprocess.DEVNULL)
+                                stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
 
 
 def validate_verdicts(nb, response: dict) -> dict[str, Verdict]:
