@@ -49,15 +49,21 @@ $(BIN)/python:
 	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv \
 	    && $(PYTHON) -m venv $(VENV); }
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
+# Validate runs off the server's event loop (grading/validate_server.py) in place of nbgrader's
+# handler. Its server config is pyproject's data-files, which an editable install skips: copy it.
+SERVER_CONFIG := jupyter-config/jupyter_server_config.d/python-concurrency-lab.json
+$(INSTALLED): pyproject.toml $(SERVER_CONFIG) | $(BIN)/python
 	$(BIN)/python -m pip install --no-input --quiet -e '.[test]'
+	install -D -m 644 $(SERVER_CONFIG) $(VENV)/etc/jupyter/jupyter_server_config.d/$(notdir $(SERVER_CONFIG))
 	@touch $@
 
 # The pip install enables nbgrader's server and lab extensions; make sure nothing disabled them.
+# Validate's endpoint is this course's (see above), so nbgrader's own stays off.
 $(LAB_READY): $(INSTALLED)
 	jupyter server extension enable --sys-prefix nbgrader.server_extensions.formgrader \
-	    nbgrader.server_extensions.validate_assignment nbgrader.server_extensions.assignment_list \
-	    nbgrader.server_extensions.course_list
+	    nbgrader.server_extensions.assignment_list nbgrader.server_extensions.course_list \
+	    grading.validate_server
+	jupyter server extension disable --sys-prefix nbgrader.server_extensions.validate_assignment
 	jupyter labextension enable --level=sys_prefix @jupyter/nbgrader
 	@touch $@
 
