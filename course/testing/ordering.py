@@ -85,6 +85,9 @@ def failing_in_order(inputs: Sequence[Hashable], order: Sequence[Hashable], hold
 
     Built to check "raise the first failing input's exception once every call has finished":
 
+    - every call first waits (at most *timeout*) until a call for each input is in progress,
+      so code that runs them all at once has them all started before the first one ends (a
+      pool then never reuses a thread, and has no call left waiting to be cancelled);
     - the call for ``order[k]`` waits (at most *timeout*) until the call for ``order[k - 1]``
       has raised, then raises ``ValueError("bad input <x>")``; so the first failing input (in
       input order) need not be the first, nor the last, to raise;
@@ -109,12 +112,17 @@ def failing_in_order(inputs: Sequence[Hashable], order: Sequence[Hashable], hold
         raise ValueError(f"inputs and order must be distinct (got {inputs!r} and {order!r})")
     if not set(order) <= set(inputs):
         raise ValueError(f"order must list inputs only (got {order!r} for inputs {inputs!r})")
+    everyone = threading.Barrier(max(1, len(inputs)))
     raised = {x: threading.Event() for x in order}
     before = dict(zip(order[1:], order))
     first = min((inputs.index(x) for x in order), default=len(inputs))
     errors: dict = {}
 
     def job(x):
+        try:
+            everyone.wait(timeout)
+        except threading.BrokenBarrierError:
+            pass  # not all in progress at once: the test's other checks say so
         if x in raised:
             if x in before:
                 raised[before[x]].wait(timeout)
