@@ -16,9 +16,9 @@ __all__ = ["assert_timeline", "assert_records_calls"]
 
 # Raw kinds a recorder stores, by the words a test may use for them.
 _RAW = {WAIT: WAIT, WAITING: WAIT, WORK: WORK, RUNNING: WORK}
-_RECORD_HINT = ('inside the function each thread runs, put the call in a `with rec.span("{kind}"):` '
-                "block of one Recorder created before the threads start, and return "
-                "rec.timeline() after joining them.")
+_RECORD_HINT = ("inside the function each thread runs, put the call in a "
+                '`with rec.span("{kind}"):` block of one Recorder created before the threads '
+                "start, and return rec.timeline() after joining them.")
 
 
 def assert_timeline(value, what: str = "the function") -> Timeline:

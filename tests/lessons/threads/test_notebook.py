@@ -10,8 +10,8 @@ import pytest
 NOTEBOOK = (Path(__file__).resolve().parents[3] / "source" / "01-threads-vs-processes"
             / "threads-vs-processes.ipynb")
 # A standard-library concurrency primitive (or its clock and ids) used in plain sight.
-PRIMITIVE = re.compile(r"\b(threading\.\w|multiprocessing\.\w|concurrent\.futures|ThreadPoolExecutor"
-                       r"|queue\.\w|asyncio\.\w|time\.perf_counter|os\.getpid|subprocess\.\w)")
+PRIMITIVE = re.compile(r"\b(threading\.\w|multiprocessing\.\w|concurrent\.futures"
+                       r"|ThreadPoolExecutor|queue\.\w|asyncio\.\w|time\.perf_counter|os\.getpid|subprocess\.\w)")
 
 
 @pytest.fixture(scope="module")
