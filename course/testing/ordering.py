@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Callable, Hashable, Sequence
 
-from .._validate import check_callable, check_int, check_seconds
+from .._validate import check_callable, check_int, check_non_negative, check_seconds
 
 __all__ = ["meeting", "finishing_in_reverse", "failing_in_order"]
 
@@ -21,17 +21,20 @@ def _times_ten(x):
     return 10 * x
 
 
-def meeting(n: int, then: Callable = _times_ten, timeout: float = 2.0) -> Callable:
+def meeting(n: int, then: Callable = _times_ten, timeout: float = 2.0,
+            hold: float = 0.0) -> Callable:
     """A job of one argument whose calls wait until *n* of them are in progress at once.
 
-    Calls made together meet at a barrier and return ``then(x)`` at once: they overlapped for
-    certain. Calls made fewer than *n* at a time wait *timeout* seconds; then the meeting is
-    off (the barrier breaks) and every call, that one and all later ones, returns at once.
+    Calls made together meet at a barrier and return ``then(x)``: they overlapped for certain.
+    Calls made fewer than *n* at a time wait *timeout* seconds; then the meeting is off (the
+    barrier breaks) and every call, that one and all later ones, goes on at once.
 
     Args:
         n: how many calls must be in progress together (1..1024).
         then: what a call returns, given its argument.
         timeout: seconds a call waits for the others (> 0).
+        hold: seconds each call lasts after the meeting (>= 0): code that reads what the calls
+            did before waiting for them finds them still running, unless it is stalled that long.
 
     Raises:
         TypeError, ValueError: bad arguments.
@@ -39,6 +42,7 @@ def meeting(n: int, then: Callable = _times_ten, timeout: float = 2.0) -> Callab
     check_int("n", n, 1, 1024)
     check_callable("then", then)
     check_seconds("timeout", timeout)
+    check_non_negative("hold", hold)
     barrier = threading.Barrier(n)
 
     def job(x):
@@ -46,23 +50,28 @@ def meeting(n: int, then: Callable = _times_ten, timeout: float = 2.0) -> Callab
             barrier.wait(timeout)
         except threading.BrokenBarrierError:
             pass  # fewer than n came together: the timeline shows it; the code must not crash
+        if hold:
+            threading.Event().wait(hold)  # an event nobody sets: a patched sleep cannot shorten it
         return then(x)
     return job
 
 
 def finishing_in_reverse(inputs: Sequence[Hashable], wait: float = 0.5,
-                         then: Callable = _times_ten) -> Callable:
+                         then: Callable = _times_ten, hold: float = 0.0) -> Callable:
     """A job of one argument whose calls, made together, finish in the reverse order of *inputs*.
 
-    The call for ``inputs[i]`` first waits (at most *wait* seconds) until the call for
-    ``inputs[i + 1]`` has returned, then returns ``then(inputs[i])``. Made all at once, the
-    last input's call finishes first; made one after another, each call waits its *wait* out.
+    The call for the last input first waits *hold* seconds; the call for ``inputs[i]`` waits
+    (at most *wait* seconds) until the call for ``inputs[i + 1]`` has returned. Each then
+    returns ``then(x)``. Made all at once, the last input's call finishes first; made one after
+    another, each call waits its *wait* out. With a *hold*, code that reads the results before
+    waiting for the calls finds none of them, unless it is stalled that long.
 
     Raises:
         TypeError, ValueError: bad arguments, or repeated inputs.
     """
     check_seconds("wait", wait)
     check_callable("then", then)
+    check_non_negative("hold", hold)
     inputs = list(inputs)
     if len(set(inputs)) != len(inputs):
         raise ValueError(f"inputs must be distinct (got {inputs!r})")
@@ -72,6 +81,8 @@ def finishing_in_reverse(inputs: Sequence[Hashable], wait: float = 0.5,
     def job(x):
         if x in after:
             done[after[x]].wait(wait)
+        elif hold:
+            threading.Event().wait(hold)  # an event nobody sets: a patched sleep cannot shorten it
         try:
             return then(x)
         finally:
@@ -87,7 +98,8 @@ def failing_in_order(inputs: Sequence[Hashable], order: Sequence[Hashable], hold
 
     - every call first waits (at most *timeout*) until a call for each input is in progress,
       so code that runs them all at once has them all started before the first one ends (a
-      pool then never reuses a thread, and has no call left waiting to be cancelled);
+      pool then never reuses a thread, and has no call left waiting to be cancelled), then
+      *hold* seconds more, so code that does not wait for the calls sees no error at all;
     - the call for ``order[k]`` waits (at most *timeout*) until the call for ``order[k - 1]``
       has raised, then raises ``ValueError("bad input <x>")``; so the first failing input (in
       input order) need not be the first, nor the last, to raise;
@@ -123,6 +135,8 @@ def failing_in_order(inputs: Sequence[Hashable], order: Sequence[Hashable], hold
             everyone.wait(timeout)
         except threading.BrokenBarrierError:
             pass  # not all in progress at once: the test's other checks say so
+        pause = threading.Event()  # nobody sets it: a pause a patched time.sleep cannot shorten
+        pause.wait(hold)
         if x in raised:
             if x in before:
                 raised[before[x]].wait(timeout)
@@ -133,7 +147,6 @@ def failing_in_order(inputs: Sequence[Hashable], order: Sequence[Hashable], hold
             deadline = time.monotonic() + timeout
             for event in raised.values():
                 event.wait(max(0.0, deadline - time.monotonic()))
-            # An event nobody sets: a pause that a patched time.sleep cannot shorten.
-            threading.Event().wait(hold)
+            pause.wait(hold)  # still running while an early raise happens
         return then(x)
     return job, errors

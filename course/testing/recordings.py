@@ -78,7 +78,11 @@ def _uncovered(recorded: Timeline, lane: dict, start: int, end: int, mine: list,
                hint: str | None) -> str:
     t0 = recorded.start_ns
     where = f"{(start - t0) / 1e9:.3f}-{(end - t0) / 1e9:.3f} s"
-    if not mine:
+    threads = {(other["pid"], other["tid"]) for other in recorded.lanes}
+    if not mine and (lane["pid"], lane["tid"]) in threads:
+        found = ("that thread's lane holds no span yet: was the timeline taken before the "
+                 "threads were joined?")
+    elif not mine:
         seen = ", ".join(repr(name) for name in recorded.lane_names) or "none"
         found = (f"your timeline has no lane for that thread (its lanes: {seen}): the span was "
                  "recorded in another thread, or not at all.")

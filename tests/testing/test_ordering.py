@@ -41,8 +41,16 @@ class TestMeeting:
         job = testing.meeting(2, timeout=0.05)
         assert job(4) == 40 and job(5) == 50
 
+    def test_hold_keeps_each_call_running_after_the_meeting(self):
+        """With a hold, every call lasts that long after the meeting."""
+        job, ended = testing.meeting(2, timeout=WAIT_S, hold=0.1), {}
+        began = time.monotonic()
+        run_all(lambda x: ended.setdefault(x, (job(x), time.monotonic())), [1, 2])
+        assert all(at - began >= 0.1 for _, at in ended.values())
+
     @pytest.mark.parametrize("kwargs, error, message", [
         ({"n": 0}, ValueError, "n must be between 1 and 1024 (got 0)"),
+        ({"n": 2, "hold": -1}, ValueError, "hold must be >= 0 and finite (got -1)"),
         ({"n": 2, "then": 3}, TypeError, "then must be callable (got int)"),
         ({"n": 2, "timeout": 0}, ValueError, "timeout must be > 0 (got 0)"),
     ])

@@ -1,6 +1,7 @@
 """Tests for course.testing.recordings: checking a timeline a student recorded."""
 
 import threading
+import time
 
 import pytest
 
@@ -45,6 +46,26 @@ class TestAssertRecordsCalls:
         recorded, calls = recorded_and_calls(record_in_thread=False)
         with pytest.raises(AssertionError, match="your timeline has no lane for that thread"):
             testing.assert_records_calls(recorded, calls)
+
+    def test_a_timeline_taken_too_early_is_named(self):
+        """Lanes without spans yet (taken before the joins) get their own message."""
+        rec, tracker = Recorder(), testing.JobTracker()
+        job, go = tracker.wrap(lambda: None), threading.Event()
+
+        def run():
+            with rec.span("wait"):
+                go.wait(WAIT_S)
+                job()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        while not rec.timeline().lanes:  # the lane appears when the span begins
+            time.sleep(0.001)
+        early = rec.timeline()
+        go.set()
+        thread.join(WAIT_S)
+        with pytest.raises(AssertionError, match="holds no span yet: was the timeline taken"):
+            testing.assert_records_calls(early, tracker.timeline())
 
     def test_wrong_kind_fails(self):
         """Work spans where wait spans were asked for are named in the message."""
