@@ -6,6 +6,7 @@ what was expected, what came back and what to try; every wait is bounded.
     testing.finishes_within(student_fn, 5, *args)       # "did not finish within 5 s: deadlock?"
     tracker = testing.JobTracker(); job = tracker.wrap(job)
     testing.assert_overlap(tracker.timeline(), at_least=3)
+    testing.processes_end_within(student_fn, 10, *args)  # ... and no process left running
 """
 
 from .bounds import finishes_within
@@ -13,6 +14,7 @@ from .capture import Capture, PrintedLine, ThreadInfo, run_and_capture
 from .jobs import CountingJob, JobTracker
 from .messages import assert_equal
 from .ordering import failing_in_order, finishing_in_reverse, meeting
+from .processes import WatchedContext, fresh_context, meet_in_lane, processes_end_within
 from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
 from .recordings import assert_records_calls, assert_timeline
 from .seal import fingerprint, verify_fingerprint
@@ -25,6 +27,7 @@ __all__ = [
     "CountingJob", "JobTracker",
     "assert_equal",
     "failing_in_order", "finishing_in_reverse", "meeting",
+    "WatchedContext", "fresh_context", "meet_in_lane", "processes_end_within",
     "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
     "assert_records_calls", "assert_timeline",
     "fingerprint", "verify_fingerprint",
