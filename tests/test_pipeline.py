@@ -265,3 +265,18 @@ class TestParseMistake:
         with pytest.raises(MistakeFormatError, match=message) as info:
             parse_mistake(path)
         assert str(path) in str(info.value)
+
+
+class TestAddedCells:
+    def test_a_student_may_add_cells_after_a_solution(self, tmp_path):
+        """`# %% new cell after grade_id: <id>` blocks become code cells after that solution."""
+        path = tmp_path / "helper.py"
+        path.write_text('"""Helper in a cell of its own."""\nLOSES = 0\n\n'
+                        "# %% new cell after grade_id: f\ndef helper():\n    return 1\n\n"
+                        "# %% grade_id: f\ndef f():\n    return helper()\n")
+        entry = parse_mistake(path)
+        assert entry.added == {"f": ["def helper():\n    return 1"]}
+        release = TestBuildSubmission()._release()
+        built = build_submission(release, entry.cells, entry.added)
+        assert [c.source for c in built.cells] == [
+            "def f():\n    return helper()", "def helper():\n    return 1", "assert f() == 1"]

@@ -107,7 +107,8 @@ def build_catalogue(course_dir: Path, assignment: str, mistakes: list[Mistake]) 
     for mistake in mistakes:
         try:
             notebook = _mistake_notebook(mistake, release)
-            wrong = build_submission(release[notebook], {**answers[notebook], **mistake.cells})
+            wrong = build_submission(release[notebook], {**answers[notebook], **mistake.cells},
+                                     mistake.added)
         except (KeyError, ValueError) as error:
             catalogue.broken[mistake.name] = f"{mistake.path}: {error.args[0]}"
             continue
