@@ -7,6 +7,8 @@ what was expected, what came back and what to try; every wait is bounded.
     tracker = testing.JobTracker(); job = tracker.wrap(job)
     testing.assert_overlap(tracker.timeline(), at_least=3)
     testing.processes_end_within(student_fn, 10, *args)  # ... and no process left running
+    async with testing.nothing_left_running("fetch_all"):   # asyncio: no task left pending
+        pages = await testing.await_within(fetch_all(urls), 5)
 """
 
 from .bounds import finishes_within
@@ -18,6 +20,7 @@ from .processes import WatchedContext, fresh_context, meet_in_lane, processes_en
 from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
 from .recordings import assert_records_calls, assert_timeline
 from .seal import fingerprint, verify_fingerprint
+from .tasks import await_within, nothing_left_running
 from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
                         assert_distinct_threads, assert_overlap, assert_reached)
 
@@ -31,6 +34,7 @@ __all__ = [
     "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
     "assert_records_calls", "assert_timeline",
     "fingerprint", "verify_fingerprint",
+    "await_within", "nothing_left_running",
     "ANY", "assert_at_most_at_once", "assert_distinct_processes", "assert_distinct_threads",
     "assert_overlap", "assert_reached",
 ]
