@@ -92,7 +92,8 @@ class Lane:
 
     def export(self) -> dict:
         """Return the lane as plain data, cheap to pickle across a process boundary."""
-        return {"name": self.name, "pid": self.pid, "tid": self.tid, "spans": self.spans,
+        # A copy: a timeline taken now must not grow while the lane goes on recording.
+        return {"name": self.name, "pid": self.pid, "tid": self.tid, "spans": list(self.spans),
                 "cpu_ns": self.cpu_ns, "clock_pair": self.clock_pair,
                 "launch_ns": self.launch_ns, "classified": not self.classify}
 

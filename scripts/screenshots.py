@@ -32,8 +32,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from anywhere: `course` and tests/browser/ live here
 
 import course  # noqa: E402
-from course import demos, gil, sync  # noqa: E402
+from course import gil, sync  # noqa: E402
 from course.lessons import event_loop, processes  # noqa: E402
+from course.lessons import threads as lesson1  # noqa: E402
 from course.start_methods import default_start_method  # noqa: E402
 from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course  # noqa: E402
 from tests.browser.notebook import open_notebook, run_all  # noqa: E402
@@ -87,14 +88,11 @@ def _numbers(result) -> str:
             f">=2 running {m.share_2_running:.0%}, at most {m.max_running} at once")
 
 
-def _count_to_five(recorder: course.Recorder, pause: float, name: str | None = None) -> None:
-    """Lesson 1's counting job: five sleeps, each recorded as a wait."""
-    lane = recorder.lane(name)
+def _count_to_five(recorder: course.Recorder, pause: float) -> None:
+    """Lesson 1's recorded count: five sleeps, each recorded as a wait."""
     for _ in range(5):
-        began = time.perf_counter_ns()
-        time.sleep(pause)
-        lane.record(began, time.perf_counter_ns(), "wait")
-    lane.close()
+        with recorder.span("wait"):
+            time.sleep(pause)
 
 
 def _deposit(account, amount) -> None:
@@ -123,30 +121,33 @@ def _side_by_side(panels: list[tuple[str, object]], figsize=None):
 
 # --- one function per picture: returns the Figure and what it measured -----------------------
 def sleeps_overlap():
-    """Lesson 1: two counts of five sleeps, one after another, then in two threads."""
-    alone = course.Recorder()
-    for i in (1, 2):
-        _count_to_five(alone, 0.05, f"count {i}")
-    one_after_another = alone.timeline()
-    together = course.Recorder()
-    pair = [threading.Thread(target=_count_to_five, args=(together, 0.05), name=f"Thread {i}")
+    """Lesson 1: two counts of five sleeps in threads one after the other, then at once."""
+    recorder = course.Recorder()
+    for name in ("first, alone", "second, alone"):
+        solo = threading.Thread(target=_count_to_five, args=(recorder, 0.05), name=name)
+        solo.start()
+        solo.join(10)
+    pair = [threading.Thread(target=_count_to_five, args=(recorder, 0.05), name=f"together {i}")
             for i in (1, 2)]
     for thread in pair:
         thread.start()
     for thread in pair:
         thread.join(10)
-    runs = [one_after_another, together.timeline()]
-    fig = _side_by_side([("In the main thread, one count after the other", runs[0]),
-                         ("In two threads at once", runs[1])], figsize=(10, 3.6))
-    walls = " vs ".join(f"{t.wall_ns / 1e6:.0f} ms" for t in runs)
-    return fig, f"two counts of 5 x 50 ms sleeps: {walls}"
+    timeline = recorder.timeline()
+    fig = timeline.plot(title="Two counts one after the other, then two at once", zoom=None)
+    lanes = {}
+    for bar in timeline.segments():
+        first, last = lanes.get(bar.lane, (bar.start_ns, bar.end_ns))
+        lanes[bar.lane] = (min(first, bar.start_ns), max(last, bar.end_ns))
+    return fig, ", ".join(f"{name} {(b - a) / 1e6:.0f} ms" for name, (a, b) in lanes.items())
 
 
 def start_cost():
-    """Lesson 1: what starting a thread and a process costs, per start method."""
-    costs = demos.start_costs()
+    """Lesson 1: what starting a thread and a process costs (the default start method)."""
+    costs = lesson1.start_costs()
     medians = {kind: sorted(v)[len(v) // 2] * 1e3 for kind, v in costs.items()}
-    return demos.plot_start_costs(costs), ", ".join(f"{k} {ms:.3f} ms" for k, ms in medians.items())
+    return lesson1.plot_start_costs(costs), ", ".join(f"{k} {ms:.3f} ms"
+                                                      for k, ms in medians.items())
 
 
 def concurrent_vs_parallel():

@@ -353,6 +353,35 @@ class TestJobTracker:
         assert message_of(excinfo) == message
 
 
+class TestCountingJob:
+    def test_counts_and_records_each_call(self):
+        """Calls return 1, 2, ...; each is a span on the lane of the thread that made it."""
+        job = testing.CountingJob(pause=0)
+        assert [job(), job()] == [1, 2]
+        timeline = job.timeline()
+        assert job.calls == 2 and len(timeline.lanes) == 1
+        first, second = sorted(timeline.segments(), key=lambda s: s.start_ns)
+        assert first.end_ns <= second.start_ns and first.kind == WAITING
+
+    def test_calls_from_two_threads_get_two_lanes(self):
+        """Two threads calling it show as two lanes with their thread ids."""
+        job = testing.CountingJob(pause=0.01)
+        threads = [threading.Thread(target=job, name=f"caller {i}") for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(WAIT_S)
+        lanes = job.timeline().lanes
+        assert sorted(lane["name"] for lane in lanes) == ["caller 0", "caller 1"]
+        assert len({lane["tid"] for lane in lanes}) == 2
+
+    def test_rejects_a_negative_pause(self):
+        """The pause is a non-negative number of seconds."""
+        with pytest.raises(ValueError) as excinfo:
+            testing.CountingJob(pause=-1)
+        assert message_of(excinfo) == "pause must be >= 0 and finite (got -1)"
+
+
 def synthetic(*rows):
     return Timeline.from_segments(rows)
 
@@ -580,6 +609,57 @@ class TestRunAndCapture:
         with pytest.raises(ValueError) as excinfo:
             testing.run_and_capture(print, timeout=-1)
         assert message_of(excinfo) == "timeout must be > 0 (got -1)"
+
+
+def numbers_and_letters(join=True, together=True):
+    """The two printers of lesson 1's exercise, started and joined as asked."""
+    threads = [threading.Thread(target=print_each, args=("123",), name="numbers"),
+               threading.Thread(target=print_each, args=("abc",), name="letters")]
+
+    def run():
+        for thread in threads:
+            thread.start()
+            if not together:
+                thread.join()
+        if join:
+            for thread in threads:
+                thread.join()
+    return run
+
+
+def print_each(items):
+    for item in items:
+        print(item)
+
+
+class TestRunAndCaptureHold:
+    def test_threads_started_together_are_alive_together(self):
+        """Held at their first line, two threads started before any join count as together."""
+        capture = testing.run_and_capture(numbers_and_letters(), hold=0.1)
+        assert capture.together == 2 and capture.leftover == []
+        assert sorted(lines for info, lines in capture.by_thread().items()) == [
+            ["1", "2", "3"], ["a", "b", "c"]]
+
+    def test_start_join_start_join_is_one_at_a_time(self):
+        """Joining each thread before starting the next never has two printers alive."""
+        assert testing.run_and_capture(numbers_and_letters(together=False), hold=0.05).together == 1
+
+    def test_forgotten_join_is_seen_and_its_lines_kept(self):
+        """Held threads are alive when a join-less function returns; their lines are captured."""
+        capture = testing.run_and_capture(numbers_and_letters(join=False), hold=WAIT_S)
+        assert sorted(capture.leftover) == ["letters", "numbers"]
+        assert sorted(capture.text.split()) == ["1", "2", "3", "a", "b", "c"]
+
+    def test_without_hold_nothing_waits(self):
+        """The default keeps the old behaviour: no hold, together still counted."""
+        capture = testing.run_and_capture(numbers_and_letters())
+        assert capture.together >= 1 and capture.leftover == []
+
+    def test_rejects_a_negative_hold(self):
+        """The hold is a non-negative number of seconds."""
+        with pytest.raises(ValueError) as excinfo:
+            testing.run_and_capture(print, hold=-1)
+        assert message_of(excinfo) == "hold must be >= 0 and finite (got -1)"
 
 
 class TestFingerprint:

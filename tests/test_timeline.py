@@ -183,6 +183,17 @@ class TestRecorderSpans:
         assert all(len(lane["spans"]) == 2 for lane in timeline.lanes)
         assert timeline.max_at_once(WAITING) == 3
 
+    def test_a_timeline_keeps_what_was_recorded_when_it_was_taken(self):
+        """Spans recorded after timeline() was called do not appear in that timeline."""
+        rec = Recorder()
+        with rec.span("wait"):
+            pass
+        before = rec.timeline()
+        with rec.span("wait"):
+            pass
+        assert [len(lane["spans"]) for lane in before.lanes] == [1]
+        assert [len(lane["spans"]) for lane in rec.timeline().lanes] == [2]
+
     def test_span_records_even_when_the_block_raises(self):
         """A block that raises still ran: its span is recorded, and the error passes through."""
         rec = Recorder()

@@ -13,10 +13,12 @@ what was expected, what came back and what to try; every wait is bounded.
 
 from .bounds import finishes_within
 from .capture import Capture, PrintedLine, ThreadInfo, run_and_capture
-from .jobs import JobTracker
+from .jobs import CountingJob, JobTracker
 from .messages import assert_equal
+from .ordering import failing_in_order, finishing_in_reverse, meeting
 from .processes import WatchedContext, fresh_context, meet_in_lane, processes_end_within
 from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
+from .recordings import assert_records_calls, assert_timeline
 from .seal import fingerprint, verify_fingerprint
 from .tasks import await_within, nothing_left_running
 from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
@@ -25,10 +27,12 @@ from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
 __all__ = [
     "finishes_within",
     "Capture", "PrintedLine", "ThreadInfo", "run_and_capture",
-    "JobTracker",
+    "CountingJob", "JobTracker",
     "assert_equal",
+    "failing_in_order", "finishing_in_reverse", "meeting",
     "WatchedContext", "fresh_context", "meet_in_lane", "processes_end_within",
     "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
+    "assert_records_calls", "assert_timeline",
     "fingerprint", "verify_fingerprint",
     "await_within", "nothing_left_running",
     "ANY", "assert_at_most_at_once", "assert_distinct_processes", "assert_distinct_threads",

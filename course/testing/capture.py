@@ -2,6 +2,9 @@
 
 ``sys.stdout`` is swapped for a writer that files every line under the thread that wrote it
 (``print`` looks stdout up on each call, in any thread and in a Jupyter kernel), then restored.
+With a *hold*, each new thread is held at its first line until the function returns: threads
+a function forgot to join are then certainly alive when it returns, and threads started
+together are certainly alive together, so tests decide with events, never with a stopwatch.
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import io
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .._validate import check_callable, check_seconds, name_of
+from .._validate import check_callable, check_non_negative, check_seconds, name_of
 from .bounds import finishes_within
 
 __all__ = ["ThreadInfo", "PrintedLine", "Capture", "run_and_capture"]
@@ -46,6 +50,7 @@ class Capture:
     lines: list[PrintedLine]
     caller: ThreadInfo
     leftover: list[str] = field(default_factory=list)
+    together: int = 0  # most new printing threads (not the caller) alive at one first line
 
     @property
     def text(self) -> str:
@@ -69,17 +74,22 @@ class _ThreadAwareWriter:
 
     encoding = "utf-8"
 
-    def __init__(self, before: set, echo) -> None:
+    def __init__(self, before: set, echo, hold: float = 0.0) -> None:
         self._before = before
         self._echo = echo
-        self._lock = threading.Lock()  # protects _partial, _threads and lines
+        self._hold = hold
+        self._lock = threading.Lock()  # protects _partial, _threads, lines and together
         self._partial: dict[threading.Thread, str] = {}
         self._threads: dict[threading.Thread, ThreadInfo] = {}  # keeps threads alive: no id reuse
         self.caller: threading.Thread | None = None
+        self.returned = threading.Event()  # set when the function returns: held threads go on
         self.lines: list[PrintedLine] = []
+        self.together = 0
 
     def write(self, text: str) -> int:
         thread = threading.current_thread()
+        if thread not in self._threads and thread is not self.caller:
+            self._arrive(thread)
         with self._lock:
             pending = self._partial.pop(thread, "") + str(text)
             *complete, rest = pending.split("\n")
@@ -104,6 +114,18 @@ class _ThreadAwareWriter:
     def writable(self) -> bool:
         return True
 
+    def _arrive(self, thread: threading.Thread) -> None:
+        """A thread's first write: count the new printers alive now, then hold it (if holding)."""
+        with self._lock:
+            if thread in self._threads:
+                return
+            self._info(thread)
+            printers = [t for t, info in self._threads.items() if info.new and not info.caller]
+            self.together = max(self.together, sum(t.is_alive() for t in printers))
+        if self._hold and thread not in self._before:
+            # Held here, a thread the function did not join is still alive when it returns.
+            self.returned.wait(self._hold)
+
     def info(self, thread: threading.Thread) -> ThreadInfo:
         with self._lock:
             return self._info(thread)
@@ -125,7 +147,7 @@ class _ThreadAwareWriter:
 
 
 def run_and_capture(fn: Callable, /, *args, timeout: float = 5.0, echo: bool = False,
-                    **kwargs) -> Capture:
+                    hold: float = 0.0, **kwargs) -> Capture:
     """Call *fn* under a time limit, recording every line printed and the thread printing it.
 
     ``sys.stdout`` is swapped for a thread-aware writer during the call (``print`` looks it up
@@ -133,10 +155,18 @@ def run_and_capture(fn: Callable, /, *args, timeout: float = 5.0, echo: bool = F
     returns, the threads it started that are still alive are noted in ``capture.leftover``:
     a function that forgets to join returns while its threads still run.
 
+    With *hold* > 0, every thread other than the caller is held at its first write until *fn*
+    returns (or *hold* seconds pass), and ``capture.together`` counts the most of them alive
+    at one first write: 2 for two threads started before either was joined, 1 for
+    start-join-start-join. The threads *fn* left running are then given the rest of *timeout*
+    to finish, so their lines are captured too. A correct function that joins its threads
+    takes up to *hold* seconds longer.
+
     Args:
         fn: the function to call, with *args* and *kwargs*.
         timeout: seconds *fn* may take (> 0).
         echo: also pass the output on to the real stdout.
+        hold: longest time a new printing thread is held at its first line (0: never).
 
     Returns:
         A :class:`Capture`.
@@ -147,22 +177,34 @@ def run_and_capture(fn: Callable, /, *args, timeout: float = 5.0, echo: bool = F
     """
     check_callable("fn", fn)
     check_seconds("timeout", timeout)
+    check_non_negative("hold", hold)
     before = set(threading.enumerate())
     original = sys.stdout
-    writer = _ThreadAwareWriter(before, original if echo else None)
+    writer = _ThreadAwareWriter(before, original if echo else None, hold)
 
     def call():
         writer.caller = threading.current_thread()
-        value = fn(*args, **kwargs)
-        alive = [t.name for t in threading.enumerate()
-                 if t not in before and t is not writer.caller and t.is_alive()]
-        return value, alive
+        try:
+            value = fn(*args, **kwargs)
+            return value, _started_since(before, writer.caller)
+        finally:
+            writer.returned.set()
 
     call.__qualname__ = name_of(fn)  # names the worker thread "checked <fn>"
+    deadline = time.monotonic() + timeout
     sys.stdout = writer
     try:
         value, leftover = finishes_within(call, timeout)
+        if hold:
+            for thread in leftover:
+                thread.join(max(0.0, deadline - time.monotonic()))
     finally:
         sys.stdout = original
         writer.close_lines()
-    return Capture(value, list(writer.lines), writer.info(writer.caller), leftover)
+    return Capture(value, list(writer.lines), writer.info(writer.caller),
+                   [t.name for t in leftover], writer.together)
+
+
+def _started_since(before: set, caller: threading.Thread) -> list[threading.Thread]:
+    return [t for t in threading.enumerate()
+            if t not in before and t is not caller and t.is_alive()]

@@ -10,13 +10,16 @@ recorded there join the same Recorder (see :mod:`course.testing.process_jobs`).
 from __future__ import annotations
 
 import functools
+import itertools
+import threading
+import time
 from typing import Callable
 
-from .._validate import check_callable
+from .._validate import check_callable, check_non_negative
 from ..timeline import RUNNING, WAIT, WAITING, WORK, Recorder, Timeline
 from .process_jobs import Call, CallFolder, ProcessJob, calls_of
 
-__all__ = ["JobTracker"]
+__all__ = ["JobTracker", "CountingJob"]
 
 # What a job mostly does -> the raw kind its span is recorded as.
 _JOB_KINDS = {RUNNING: WORK, WAITING: WAIT, WORK: WORK, WAIT: WAIT}
@@ -114,6 +117,42 @@ class JobTracker:
         """Return the recorded jobs as a Timeline from the tracker's creation until now."""
         self._collect()
         return self._recorder.timeline(label)
+
+
+class CountingJob:
+    """A job of no arguments returning 1, 2, 3, ... on successive calls, each call recorded.
+
+    Each call sleeps *pause* seconds (a short wait, so calls made at the same time overlap),
+    then takes the next number. ``timeline()`` shows which thread made each call, and when.
+
+    Args:
+        pause: seconds each call waits before it returns (>= 0).
+    """
+
+    def __init__(self, pause: float = 0.02) -> None:
+        check_non_negative("pause", pause)
+        self.pause = pause
+        self._tracker = JobTracker(kind=WAITING)
+        self._numbers = itertools.count(1)
+        self._lock = threading.Lock()  # protects _numbers: each call takes the next one once
+        self._call = self._tracker.wrap(self._next)
+
+    def __call__(self) -> int:
+        return self._call()
+
+    def _next(self) -> int:
+        time.sleep(self.pause)
+        with self._lock:
+            return next(self._numbers)
+
+    @property
+    def calls(self) -> int:
+        """How many calls have finished."""
+        return self._tracker.jobs
+
+    def timeline(self) -> Timeline:
+        """The calls as a Timeline: one lane per calling thread, one span per call."""
+        return self._tracker.timeline()
 
 
 def _job_kind(kind: str) -> str:

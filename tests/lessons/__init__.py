@@ -1,0 +1,1 @@
+"""Tests of the lesson packages, course.lessons.<topic>: one folder per lesson."""

@@ -2,7 +2,7 @@
 LOSES = 2  # fetches_wait_together
 
 # %% grade_id: fetch_all
-def fetch_all(pages, fetch=demos.fetch_page):
+def fetch_all(pages, fetch=lesson.fetch_page):
     """Fetch every page with all fetches in progress at once; return {page: content}."""
     contents = {}
 

@@ -1,0 +1,1 @@
+"""Tests of course.lessons.threads (lesson 1), one file per module."""

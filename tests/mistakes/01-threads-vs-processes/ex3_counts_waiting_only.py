@@ -1,0 +1,24 @@
+"""Adds up the waiting bars only, leaving out running ones."""
+LOSES = 1  # speedup_counts_every_bar (hidden: a chart with a running bar)
+
+# %% grade_id: record_jobs
+def record_jobs(jobs):
+    """Call each job in a thread of its own, all at once, each call a "wait" span; return the timeline."""
+    rec = course.Recorder()
+
+    def run(job):
+        with rec.span("wait"):
+            job()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return rec.timeline()
+
+
+def speedup_from(timeline):
+    """Return the total duration of the timeline's bars divided by its wall time (0.0 if none)."""
+    busy = sum(bar.duration_ns for bar in timeline.segments() if bar.kind == "waiting")
+    return busy / timeline.wall_ns if busy else 0.0
