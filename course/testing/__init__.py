@@ -10,7 +10,9 @@ what was expected, what came back and what to try; every wait is bounded.
 
 from .bounds import finishes_within
 from .capture import Capture, PrintedLine, ThreadInfo, run_and_capture
+from .hashing import HashTracker
 from .jobs import JobTracker
+from .meetings import MeetingFetch, MeetingJob
 from .messages import assert_equal
 from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
 from .seal import fingerprint, verify_fingerprint
@@ -20,7 +22,7 @@ from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
 __all__ = [
     "finishes_within",
     "Capture", "PrintedLine", "ThreadInfo", "run_and_capture",
-    "JobTracker",
+    "HashTracker", "JobTracker", "MeetingFetch", "MeetingJob",
     "assert_equal",
     "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
     "fingerprint", "verify_fingerprint",

@@ -1,0 +1,1 @@
+"""One package per lesson: the instruments its notebook calls, split by concern."""
