@@ -50,7 +50,7 @@ class BuildRuns:
 
 
 def compare_builds(other, workers: Sequence[int] = (1, 2, 4), size_ms: float = 60.0,
-                   timeout: float = 20.0) -> list[BuildRuns]:
+                   timeout: float = 10.0) -> list[BuildRuns]:
     """Run the same CPU-bound threads here and on *other*, once per thread count.
 
     Args:
@@ -59,7 +59,7 @@ def compare_builds(other, workers: Sequence[int] = (1, 2, 4), size_ms: float = 6
         workers: thread counts to run, e.g. (1, 2, 4).
         size_ms: milliseconds of pure-Python work per thread, calibrated on each build.
         timeout: seconds all runs on *other* may take together, start-ups included (a
-            lesson cell must end well within nbgrader's 30 s per cell).
+            lesson cell must end well within nbgrader's 30 s per cell, even on a busy machine).
 
     Returns:
         One BuildRuns per build, the one with the GIL first. A build that failed to run
@@ -99,7 +99,7 @@ def _thread_counts(workers) -> list[int]:
 
 
 def time_builds(builds: Sequence[BuildRuns], iterations: int = SPIN_ITERATIONS,
-                repeats: int = SPIN_REPEATS, timeout: float = 10.0) -> None:
+                repeats: int = SPIN_REPEATS, timeout: float = 5.0) -> None:
     """Time the same fixed loop on one thread of each build (``interpreters.time_cpu_work``).
 
     Sets each build's ``spin_s``; a build that cannot run keeps None and notes why. Each

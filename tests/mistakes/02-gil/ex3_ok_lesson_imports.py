@@ -1,4 +1,4 @@
-"""Correct, relying on threading as a lesson cell imported it, with a recording helper function."""
+"""Correct, relying on ThreadPoolExecutor as a lesson cell imported it, with a recording helper."""
 LOSES = 0
 
 # %% grade_id: fetch_all
@@ -10,14 +10,8 @@ def recorded(rec, kind, fn, arg):
 
 def fetch_all(rec, pages, fetch, parse):
     """Fetch and parse every page, each in a thread of its own; return the results in order."""
-    results = [None] * len(pages)
+    def one(page):
+        return recorded(rec, "work", parse, recorded(rec, "wait", fetch, page))
 
-    def worker(i, page):
-        results[i] = recorded(rec, "work", parse, recorded(rec, "wait", fetch, page))
-
-    threads = [threading.Thread(target=worker, args=(i, page)) for i, page in enumerate(pages)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    with ThreadPoolExecutor(max_workers=max(1, len(pages))) as pool:
+        return list(pool.map(one, pages))
