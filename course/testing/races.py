@@ -23,7 +23,8 @@ class SlowCounter:
 
     ``increment()`` reads, pauses, then writes, with no lock: run it from several threads and
     updates get lost on every Python build. (Since CPython 3.10 a bare ``counter += 1`` almost
-    never loses an update, so a lesson needs this pause to show the race; design.md section 3.)
+    never loses an update, so a lesson needs this pause to show the race: docs/measurements.md,
+    section 2.)
 
     Lessons make a thread-safe counter by inheriting from this class and guarding the whole
     read-modify-write with a lock, e.g. ``with self._lock: super().increment()``. Creating the
