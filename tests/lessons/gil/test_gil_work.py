@@ -2,6 +2,7 @@
 
 import importlib.util
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -37,5 +38,5 @@ class TestCountDown:
         rec = course.Recorder()
         with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context(method)) as pool:
             rec.add(pool.map(importable.count_down_lane, [20_000, 20_000]))
-        timeline = rec.timeline()
-        assert len(timeline.lanes) == 2 and timeline.metrics().processes == 2
+        lanes = rec.timeline().lanes  # a worker that finished first may take both tasks
+        assert len(lanes) == 2 and all(lane["pid"] != os.getpid() for lane in lanes)
