@@ -1,11 +1,13 @@
-"""What graded test cells use: time bounds, race probes, recording fixtures, output capture,
-timeline assertions and the tamper seal. Students read every message these raise, so each says
+"""What graded test cells use: time bounds, race probes, recording fixtures, stand-ins whose
+calls meet (so a test sees whether calls ran at once), output capture, timeline assertions and
+the tamper seal. Students read every message these raise, so each says
 what was expected, what came back and what to try; every wait is bounded.
 
     from course import testing
     testing.finishes_within(student_fn, 5, *args)       # "did not finish within 5 s: deadlock?"
     tracker = testing.JobTracker(); job = tracker.wrap(job)
     testing.assert_overlap(tracker.timeline(), at_least=3)
+    job = testing.MeetingJob(calls=3, sleep_s=0.2); assert job.met   # after running 3 at once
 """
 
 from .bounds import finishes_within
