@@ -1,1 +1,2 @@
-"""One package per lesson: the instruments its notebook calls, split by concern."""
+"""One package per lesson: the instruments each lesson notebook imports as `lesson`, split by
+concern."""

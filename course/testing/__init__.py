@@ -7,6 +7,7 @@ what was expected, what came back and what to try; every wait is bounded.
     testing.finishes_within(student_fn, 5, *args)       # "did not finish within 5 s: deadlock?"
     tracker = testing.JobTracker(); job = tracker.wrap(job)
     testing.assert_overlap(tracker.timeline(), at_least=3)
+    testing.processes_end_within(student_fn, 10, *args)  # ... and no process left running
     job = testing.MeetingJob(calls=3, sleep_s=0.2); assert job.met   # after running 3 at once
 """
 
@@ -16,6 +17,7 @@ from .hashing import HashTracker
 from .jobs import JobTracker
 from .meetings import MeetingFetch, MeetingJob
 from .messages import assert_equal
+from .processes import WatchedContext, fresh_context, meet_in_lane, processes_end_within
 from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
 from .seal import fingerprint, verify_fingerprint
 from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
@@ -26,6 +28,7 @@ __all__ = [
     "Capture", "PrintedLine", "ThreadInfo", "run_and_capture",
     "HashTracker", "JobTracker", "MeetingFetch", "MeetingJob",
     "assert_equal",
+    "WatchedContext", "fresh_context", "meet_in_lane", "processes_end_within",
     "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
     "fingerprint", "verify_fingerprint",
     "ANY", "assert_at_most_at_once", "assert_distinct_processes", "assert_distinct_threads",
