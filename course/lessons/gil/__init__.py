@@ -19,7 +19,7 @@ from .measure import (SweepRow, Speedup, Turn, median_turn_ms, repeat, running_i
                       switch_sweep, turns, unfair_handoffs)
 from .text import (amdahl_text, build_text, builds_table, builds_text, busy_caveat, choice_text,
                    counterpart_text, explain_processes, hashing_text, io_text, processes_text,
-                   repeats_text, say, sweep_text, threads_text, turns_text)
+                   repeats_text, sweep_text, threads_text, turns_text)
 
 __all__ = [
     "BuildRuns", "SPIN_ITERATIONS", "SPIN_REPEATS", "compare_builds", "time_builds",
@@ -27,7 +27,7 @@ __all__ = [
     "switch_sweep", "turns", "unfair_handoffs",
     "amdahl_text", "build_text", "builds_table", "builds_text", "busy_caveat", "choice_text",
     "counterpart_text", "explain_processes", "hashing_text", "io_text", "processes_text",
-    "repeats_text", "say",
+    "repeats_text",
     "sweep_text", "threads_text", "turns_text",
     "plot_amdahl", "plot_builds", "plot_repeats", "plot_side_by_side", "plot_switch_sweep",
     "switch_explorer",

@@ -1,8 +1,8 @@
 """Lesson 2's prose, written from the numbers measured in the run: each function returns
 Markdown that adapts to the build (GIL or not), the cores, the start method and the load.
 
-The notebook calls these from cells whose source is hidden: the reader sees the sentences, and
-the code that computes them stays one click away.
+The notebook shows them with ``display(Markdown(...))`` from cells whose source is hidden: the
+reader sees the sentences, and the code that computes them stays one click away.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Mapping, Sequence
 
 from .measure import Speedup, SweepRow, median_turn_ms, unfair_handoffs
 
-__all__ = ["say", "busy_caveat", "build_text", "threads_text", "processes_text",
+__all__ = ["busy_caveat", "build_text", "threads_text", "processes_text",
            "explain_processes", "turns_text",
            "sweep_text", "repeats_text", "io_text", "hashing_text", "amdahl_text",
            "counterpart_text", "builds_table", "builds_text", "choice_text"]
@@ -23,20 +23,6 @@ WORTH_IT = 1.2
 THREADS_CLOSE_ENOUGH = 0.9
 # Lanes that run "together" for at least this share of a run ran in parallel.
 TOGETHER = 0.5
-
-
-def say(markdown: str) -> None:
-    """Show *markdown* as rendered text in a notebook (printed elsewhere)."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import Markdown, display
-    except ImportError:
-        print(markdown)
-        return
-    if get_ipython() is None:
-        print(markdown)
-    else:
-        display(Markdown(markdown))
 
 
 def _report(report):
@@ -114,8 +100,7 @@ def processes_text(one_wall: float, wall: float, cpu: float, workers: int, repor
     if speedup < 0.6 * possible:
         text += (" Well short of that: starting processes costs time (much more with spawn or "
                  "forkserver than with fork), and other programs may hold the cores.")
-        text += busy_caveat(report)
-    return text
+    return text + busy_caveat(report)
 
 
 def explain_processes(run, report=None) -> str:
@@ -250,6 +235,10 @@ def amdahl_text(speedups: Mapping[str, Speedup], cores: int) -> str:
             "over, starting processes)." if slow else
             "\n\nWhere a measurement falls short of its line, the gap is overhead, which "
             "Amdahl's law leaves out: handing the GIL over, starting processes, a busy machine.")
+    fast = [label for label, s in speedups.items() if s.measured > WORTH_IT * s.predicted(cores)]
+    if fast:
+        note += (f" {', '.join(fast)} beat the prediction: the time it was compared with was "
+                 "measured while something else slowed it, so rerun both.")
     return "\n".join(lines) + note
 
 
@@ -358,9 +347,10 @@ def choice_text(cpu_threads: Speedup, cpu_processes: Speedup, io_threads: Speedu
             return "threads"
         return "processes"
 
+    cpu_choice = ("unclear: the machine was busy" if report.busy else
+                  choose(cpu_threads.measured, cpu_processes.measured))
     rows = [("pure-Python computing", f"{cpu_threads.measured:.2f}x",
-             f"{cpu_processes.measured:.2f}x",
-             choose(cpu_threads.measured, cpu_processes.measured)),
+             f"{cpu_processes.measured:.2f}x", cpu_choice),
             ("waiting (sleep, I/O)", f"{io_threads.measured:.2f}x", "not measured",
              choose(io_threads.measured, None))]
     for label, timeline in hashing.items():

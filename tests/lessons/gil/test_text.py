@@ -7,13 +7,6 @@ from course.lessons.gil import SweepRow, measure, text
 from course.timeline import Timeline
 
 
-class TestSay:
-    def test_prints_outside_a_notebook(self, capsys):
-        """Without a notebook, the Markdown is printed as it is."""
-        text.say("**bold** words")
-        assert capsys.readouterr().out == "**bold** words\n"
-
-
 class TestBusyCaveat:
     def test_quiet_machine_says_nothing(self, report):
         """No caveat when the load leaves the cores free."""
@@ -173,6 +166,11 @@ class TestAmdahl:
         said = text.amdahl_text(speedups, cores=2)
         assert "| CPU processes | 1.00 | 4 | 1.60x | 2.00x |" in said and "overhead" in said
 
+    def test_faster_than_predicted(self):
+        """A speedup well above its prediction is blamed on a disturbed baseline."""
+        speedups = {"CPU threads": measure.Speedup(0.0, 2, 1.4, 1.0)}
+        assert "beat the prediction" in text.amdahl_text(speedups, cores=2)
+
     def test_slowdown(self):
         """A slowdown is named: no parallel fraction explains it."""
         speedups = {"CPU threads": measure.Speedup(0.0, 2, 1.0, 1.25)}
@@ -277,6 +275,13 @@ class TestChoice:
         assert rows[3] == "| waiting (sleep, I/O) | 3.20x | not measured | **threads** |"
         assert rows[4].endswith("| **threads** |")
         assert rows[5].endswith("| **bigger pieces, or processes** |")
+
+    def test_busy_machine(self, report):
+        """On a busy machine, the computing row makes no choice."""
+        said = text.choice_text(measure.Speedup(0, 2, 0.2, 0.2), measure.Speedup(1, 2, 0.2, 0.1),
+                                measure.Speedup(0.9, 4, 0.8, 0.25), {}, report(3.0))
+        assert "| pure-Python computing | 1.00x | 2.00x | **unclear: the machine was busy** |" in said
+        assert "The machine is busy" in said
 
     def test_neither(self, report):
         """Nothing 20% faster than one after another: neither."""
