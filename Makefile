@@ -6,8 +6,9 @@
 #   make check     the quick tier: lint, then every test that runs no nbgrader pipeline and no
 #                  browser (a few minutes; run it after each change)
 #   make release   regenerate release/ from source/ with nbgrader generate_assignment
-#   make grade     autograde everything under submitted/ and list what could not be graded
-#                  (NBGRADER_ARGS=--force to regrade)
+#   make grade     autograde everything under submitted/ in WORKERS processes (default: usable
+#                  cores + 1) and list what could not be graded (GRADE_ARGS="--force" to regrade,
+#                  GRADE_ARGS="--shard 0/4" for a slice; docs/grading-at-scale.md)
 #   make freethreaded  build a free-threaded CPython 3.13 kernel (docs/free-threaded.md)
 #   make screenshots   render the README's pictures from real runs into docs/images/
 #   make flake     grade the solutions 30 times and run the race probes 10,000 times under load
@@ -68,14 +69,21 @@ lab: $(LAB_READY)
 $(PROXY):
 	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@5
 
+# Debian packages the tests drive: Chromium (browser tests), Slurm and munge (the job-array test),
+# PostgreSQL (the gradebook-server test). As root they are installed when missing.
 test: $(INSTALLED) freethreaded $(PROXY)
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	[ -x /usr/sbin/slurmctld ] || missing="$$missing slurm-wlm"; \
+	[ -x /usr/sbin/munged ] || missing="$$missing munge"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
 	    if [ -n "$(AS_ROOT)" ]; then \
 	        export DEBIAN_FRONTEND=noninteractive; \
-	        apt-get update -q && apt-get install -y -q chromium; \
+	        apt-get update -q && apt-get install -y -q $$missing; \
 	    else \
-	        echo "note: $(CHROMIUM) is missing, so the browser tests will fail;" \
-	             "install Debian's chromium (or run make test as root)"; \
+	        echo "note: Debian packages missing:$$missing; the tests that need them fail" \
+	             "(chromium) or skip (Slurm, PostgreSQL): run make test as root to install them"; \
 	    fi; \
 	fi
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=10 -n $(TEST_WORKERS) --dist loadgroup tests/ $(PYTEST_ARGS)
@@ -101,10 +109,12 @@ release: $(INSTALLED)
 gradebook.db: | $(INSTALLED)
 	$(MAKE) --no-print-directory release
 
-# `python -m grading` runs nbgrader autograde per assignment, then lists every notebook it could
-# not grade, and why, and exits non-zero for them: never a silent 0.
+# `python -m grading` grades each submission with nbgrader's own autograde, in WORKERS worker
+# processes (grading waits on kernels as much as it computes: default usable cores + 1), skips
+# what is already graded, then lists every notebook it could not grade, and why, and exits
+# non-zero for them: never a silent 0. NBGRADER_ARGS (e.g. --force) is still passed on.
 grade: $(INSTALLED) | gradebook.db
-	$(BIN)/python -m grading $(NBGRADER_ARGS)
+	$(BIN)/python -m grading grade $(if $(WORKERS),--workers $(WORKERS)) $(GRADE_ARGS) $(NBGRADER_ARGS)
 
 freethreaded: $(INSTALLED)
 	bash scripts/freethreaded.sh '$(CURDIR)'

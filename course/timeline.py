@@ -109,18 +109,19 @@ class Recorder:
     Args:
         lanes: "threads" (one lane per thread, the default) or "tasks" (one lane per asyncio
             task; code outside any task records on its thread's lane).
-        classify: split stretched "work" spans into "ready, not running" (the default, for
-            work recorded in small chunks); False takes every span as it is, e.g. a whole job.
+        classify: split stretched "work" spans into "ready, not running" (for work in small
+            chunks); False takes spans as they are. Default: True for threads, False for tasks
+            (a task's "work" is time it held the loop: running, however long).
 
     Raises:
         ValueError: *lanes* is neither "threads" nor "tasks".
     """
 
-    def __init__(self, lanes: str = "threads", classify: bool = True) -> None:
+    def __init__(self, lanes: str = "threads", classify: bool | None = None) -> None:
         if lanes not in LANE_MODES:
             raise ValueError(f"lanes must be one of {', '.join(LANE_MODES)} (got {lanes!r})")
         self.lanes_by = lanes
-        self.classify = bool(classify)
+        self.classify = lanes == "threads" if classify is None else bool(classify)
         self._lanes: list[Lane] = []
         self._exports: list[dict] = []
         self._by_owner: dict = {}

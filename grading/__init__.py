@@ -8,7 +8,11 @@
 - :mod:`grading.problems` and :mod:`grading.export`: what could not be graded, and why.
 - :mod:`grading.processes`: the one process killer.
 - :mod:`grading.harness`: build submissions, autograde them in a scratch course, read scores.
-- ``python -m grading``: autograde what was submitted and list every notebook not graded.
+- :mod:`grading.parallel`: grade a class in worker processes, each running nbgrader's autograde.
+- :mod:`grading.shards`: slices of a class (``--shard i/N``), gradebook shards and their merge.
+- :mod:`grading.progress` and :mod:`grading.run_chart`: the progress line and the run's chart.
+- ``python -m grading [grade|merge]`` (grading/cli.py): autograde what was submitted, in
+  parallel or as one shard; merge shards; list every notebook not graded.
 
 nbgrader_config.py puts these classes into nbgrader's own preprocessor lists; it only configures.
 """

@@ -18,6 +18,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 import os
 import sys
@@ -32,7 +33,7 @@ sys.path.insert(0, str(REPO))  # run from anywhere: `course` and tests/browser/ 
 
 import course  # noqa: E402
 from course import demos, sync  # noqa: E402
-from course.lessons import gil, processes  # noqa: E402
+from course.lessons import event_loop, gil, processes  # noqa: E402
 from course.start_methods import default_start_method  # noqa: E402
 from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course  # noqa: E402
 from tests.browser.notebook import open_notebook, run_all  # noqa: E402
@@ -206,6 +207,23 @@ def pool_oversubscribed():
                  f"{crowded.timeline.metrics().max_running} running at once")
 
 
+def blocking_call():
+    """Lesson 5: a blocking call in a coroutine stalls every task; asyncio.to_thread fixes it."""
+    block_ms = event_loop.measure.BLOCK_S * 1e3
+    stalled, stalled_ticks = asyncio.run(event_loop.measure.blocking_call(offload=False))
+    fixed, fixed_ticks = asyncio.run(event_loop.measure.blocking_call(offload=True))
+    gaps = [event_loop.longest_gap_ms(ticks) for ticks in (stalled_ticks, fixed_ticks)]
+    fig = event_loop.plot_side_by_side(
+        [(f"time.sleep({block_ms / 1e3:g}) in a coroutine: heartbeat silent {gaps[0]:.0f} ms",
+          stalled),
+         (f"await asyncio.to_thread(time.sleep, {block_ms / 1e3:g}): longest silence "
+          f"{gaps[1]:.0f} ms", fixed)],
+        title="Two tasks on one event loop: a heartbeat, and a task making a blocking call")
+    return fig, (f"heartbeat's longest silence {gaps[0]:.0f} ms with the blocking call on the "
+                 f"loop, {gaps[1]:.0f} ms with to_thread (heartbeat every "
+                 f"{event_loop.measure.HEARTBEAT_S * 1e3:.0f} ms)")
+
+
 CHARTS: dict[str, Callable] = {
     "01-sleeps-overlap": sleeps_overlap,
     "01-start-cost": start_cost,
@@ -216,6 +234,7 @@ CHARTS: dict[str, Callable] = {
     "03-race": race,
     "03-semaphore": semaphore,
     "04-pool-oversubscribed": pool_oversubscribed,
+    "05-blocking-call": blocking_call,
 }
 LAB = "lab-switch-explorer"
 LAB_DOC = ("JupyterLab: lesson 2's switch-interval explorer (slider and chart), slider moved "

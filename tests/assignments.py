@@ -25,6 +25,11 @@ DEFAULT = "python3"
 FREE_THREADED = "python3-freethreaded"
 KERNELS = (DEFAULT, FREE_THREADED)
 MISTAKES_ENV = "FREETHREADED_MISTAKES"
+# Lessons that start processes are graded with the start method forced (lesson 4's setup cell
+# reads it): spawn on the default kernel (macOS's and Windows' default), forkserver on the
+# free-threaded one (Linux's default from 3.14); their source runs keep the platform's default.
+START_METHOD_ENV = "COURSE_START_METHOD"
+FORCED_START_METHODS = {DEFAULT: "spawn", FREE_THREADED: "forkserver"}
 
 
 def _free_threaded_lessons(value: str) -> set[str]:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assignments import DEFAULT, FIXTURE, FREE_THREADED, graded_on
+from assignments import (DEFAULT, FIXTURE, FORCED_START_METHODS, FREE_THREADED,
+                         START_METHOD_ENV, graded_on)
 from grading.harness import (REPO, Assignment, NbgraderError, generate_assignment,
                              list_assignments, make_course, run_pipeline)
 
@@ -140,7 +141,8 @@ def pipeline_runs(generated_courses, tmp_path_factory, timings):
         mistakes = graded_on(kernel, case)
         try:
             run = run_pipeline(case, course, generate=case == FIXTURE, mistakes=mistakes,
-                               validate=kernel == DEFAULT)
+                               validate=kernel == DEFAULT,
+                               env={START_METHOD_ENV: FORCED_START_METHODS[kernel]})
         except NbgraderError as error:
             return error
         graded = len(run.scores)

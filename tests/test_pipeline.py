@@ -1,13 +1,17 @@
 """The nbgrader pipeline: every assignment's catalogue gets exactly the grades it must.
 
 For each assignment of source/ (and the small fixture assignment under tests/fixtures/, which
-proves the pipeline before any lesson exists), in a scratch copy of the course:
-the source validates, the release stub scores 0, the solution scores full marks, and each
-catalogued mistake loses exactly the points it declares. The harness lives in tests/pipeline/.
+proves the pipeline before any lesson exists), in a scratch copy of the course, on the default
+kernel and on the free-threaded one: the source validates, the release stub scores 0, the
+solution scores full marks, each catalogue entry loses exactly the points it declares (0 for a
+correct alternative), lessons with process pools are graded under a forced start method, and
+nothing is left running. The harness lives in grading/harness/; tests/conftest.py runs it.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -15,7 +19,8 @@ from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, Execute
 
-from assignments import DEFAULT, FIXTURE, LESSONS, kernel_cases, kernel_entries
+from assignments import (DEFAULT, FIXTURE, FORCED_START_METHODS, LESSONS, kernel_cases,
+                         kernel_entries)
 from grading.harness import (SOLUTION, STUB, MistakeFormatError, build_submission,
                              expected_scores, load_config, make_course, parse_mistake,
                              read_notebooks, run_nbgrader, solution_cells, solution_text)
@@ -107,6 +112,26 @@ class TestPipeline:
             f"{case.name}: these notebooks were not graded on {kernel} (their doctor table "
             f"lacks {DOCTOR_FREE_THREADED}): {wrong or 'no autograded notebooks'}")
 
+    @by_kernel
+    def test_graded_with_the_forced_start_method(self, kernel, case, pipeline_runs):
+        """A lesson whose setup cell takes COURSE_START_METHOD was graded under that method
+        (spawn, forkserver): worker functions a notebook defines would fail there."""
+        if "use_start_method()" not in "".join(
+                cell.source for nb in read_notebooks(case.source).values() for cell in nb.cells):
+            pytest.skip("this lesson starts no process pool of its own")
+        run = pipeline_runs(kernel, case)
+        method = FORCED_START_METHODS[kernel]
+        graded = next((run.course_dir / "autograded" / SOLUTION / case.name).glob("*.ipynb"))
+        assert f"| **Start method** | {method}" in _outputs(nbformat.read(graded, as_version=4)), (
+            f"{case.name} on {kernel}: the graded notebook's report does not show {method}")
+
+    @by_kernel
+    def test_nothing_left_running(self, kernel, case, pipeline_runs):
+        """No process autograde started (kernels, pools, children) outlives the grading."""
+        run = pipeline_runs(kernel, case)
+        left = processes_under(run.course_dir / "autograded")
+        assert not left, f"{case.name} on {kernel}: processes left running: {left}"
+
     @pytest.mark.parametrize("case", LESSONS + [FIXTURE], ids=lambda case: case.name)
     def test_every_exercise_has_entries(self, case):
         """Each solution cell is rewritten by a catalogued mistake and by two correct
@@ -136,6 +161,18 @@ class TestPipeline:
             leaks = [text for text in ("HIDDEN TESTS", "square({x}) should be", "idents = ")
                      if text in html]
             assert not leaks, f"{path} shows hidden test code: {leaks}"
+
+
+def processes_under(folder) -> list[str]:
+    """Live processes whose working directory lies under *folder*, as "pid: command"."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")).is_relative_to(folder):
+                found.append(f"{entry.name}: {(entry / 'cmdline').read_bytes()[:80]!r}")
+        except OSError:
+            continue
+    return found
 
 
 def _lacks(has_mistake: bool, alternatives: int, needed: int) -> str:
@@ -265,3 +302,18 @@ class TestParseMistake:
         with pytest.raises(MistakeFormatError, match=message) as info:
             parse_mistake(path)
         assert str(path) in str(info.value)
+
+
+class TestAddedCells:
+    def test_a_student_may_add_cells_after_a_solution(self, tmp_path):
+        """`# %% new cell after grade_id: <id>` blocks become code cells after that solution."""
+        path = tmp_path / "helper.py"
+        path.write_text('"""Helper in a cell of its own."""\nLOSES = 0\n\n'
+                        "# %% new cell after grade_id: f\ndef helper():\n    return 1\n\n"
+                        "# %% grade_id: f\ndef f():\n    return helper()\n")
+        entry = parse_mistake(path)
+        assert entry.added == {"f": ["def helper():\n    return 1"]}
+        release = TestBuildSubmission()._release()
+        built = build_submission(release, entry.cells, entry.added)
+        assert [c.source for c in built.cells] == [
+            "def f():\n    return helper()", "def helper():\n    return 1", "assert f() == 1"]

@@ -221,6 +221,22 @@ class TestRecorderSpans:
         assert len({lane["tid"] for lane in timeline.lanes}) == 1  # one thread runs them all
         assert timeline.max_at_once(WAITING) == 3
 
+    def test_a_task_holding_the_loop_is_running_however_long(self):
+        """With lanes="tasks" spans are taken as they are: a long blocking "work" span stays
+        running (the task held the loop), never reclassified as "ready"."""
+        import asyncio
+
+        rec = Recorder(lanes="tasks")
+
+        async def job():
+            for seconds in (0.001, 0.001, 0.001, 0.03):
+                with rec.span("work"):
+                    time.sleep(seconds)  # the last one blocks the loop for 30 ms
+
+        asyncio.run(job())
+        assert {s.kind for s in rec.timeline().segments()} == {RUNNING}
+        assert Recorder(lanes="tasks", classify=True).classify
+
     def test_add_takes_lanes_recorded_elsewhere(self):
         """Lane exports (as a pool worker returns them) join the recorder's own lanes."""
         rec = Recorder()

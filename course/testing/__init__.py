@@ -8,6 +8,8 @@ what was expected, what came back and what to try; every wait is bounded.
     tracker = testing.JobTracker(); job = tracker.wrap(job)
     testing.assert_overlap(tracker.timeline(), at_least=3)
     testing.processes_end_within(student_fn, 10, *args)  # ... and no process left running
+    async with testing.nothing_left_running("fetch_all"):   # asyncio: no task left pending
+        pages = await testing.await_within(fetch_all(urls), 5)
     job = testing.MeetingJob(calls=3, sleep_s=0.2); assert job.met   # after running 3 at once
 """
 
@@ -20,6 +22,7 @@ from .messages import assert_equal
 from .processes import WatchedContext, fresh_context, meet_in_lane, processes_end_within
 from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
 from .seal import fingerprint, verify_fingerprint
+from .tasks import await_within, nothing_left_running
 from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
                         assert_distinct_threads, assert_overlap, assert_reached)
 
@@ -31,6 +34,7 @@ __all__ = [
     "WatchedContext", "fresh_context", "meet_in_lane", "processes_end_within",
     "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
     "fingerprint", "verify_fingerprint",
+    "await_within", "nothing_left_running",
     "ANY", "assert_at_most_at_once", "assert_distinct_processes", "assert_distinct_threads",
     "assert_overlap", "assert_reached",
 ]

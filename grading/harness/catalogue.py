@@ -107,7 +107,8 @@ def build_catalogue(course_dir: Path, assignment: str, mistakes: list[Mistake]) 
     for mistake in mistakes:
         try:
             notebook = _mistake_notebook(mistake, release)
-            wrong = build_submission(release[notebook], {**answers[notebook], **mistake.cells})
+            wrong = build_submission(release[notebook], {**answers[notebook], **mistake.cells},
+                                     mistake.added)
         except (KeyError, ValueError) as error:
             catalogue.broken[mistake.name] = f"{mistake.path}: {error.args[0]}"
             continue
@@ -133,7 +134,7 @@ def expected_scores(max_scores: dict[str, float], mistake: Mistake | None = None
 
 def run_pipeline(assignment: Assignment, course_dir: Path, *, generate: bool = True,
                  mistakes: bool = True, validate: bool = True,
-                 timeout: float = 900) -> PipelineRun:
+                 env: dict[str, str] | None = None, timeout: float = 900) -> PipelineRun:
     """Validate, generate, build every catalogue submission and autograde them in one run.
 
     Args:
@@ -142,6 +143,8 @@ def run_pipeline(assignment: Assignment, course_dir: Path, *, generate: bool = T
         generate: run generate_assignment first (False when release/<name> is already fresh).
         mistakes: grade the catalogue's entries too (else only the solution and the stub).
         validate: run `nbgrader validate` on the source notebooks first.
+        env: variables for autograde's environment (and so its kernels'), e.g.
+            COURSE_START_METHOD.
         timeout: seconds allowed for each nbgrader command.
 
     Returns:
@@ -165,7 +168,7 @@ def run_pipeline(assignment: Assignment, course_dir: Path, *, generate: bool = T
         write_submission(course_dir, name, student, notebooks)
     started = time.perf_counter()
     run.scores = autograde(course_dir, name, sorted(catalogue.submissions), timeout=timeout,
-                           seconds=run.seconds)
+                           seconds=run.seconds, env=env)
     run.timings["autograde"] = time.perf_counter() - started
     run.solution_ids = {nb: list(solution_cells(source))
                         for nb, source in read_notebooks(assignment.source).items()}

@@ -159,8 +159,8 @@ def generate_assignment(course_dir: Path | str, assignment: str = "*", *,
 
 
 def autograde(course_dir: Path | str, assignment: str, students: list[str] | None = None, *,
-              timeout: float = 600, check: bool = True, seconds: dict[str, float] | None = None
-              ) -> dict[str, dict[str, NotebookScore]]:
+              timeout: float = 600, check: bool = True, seconds: dict[str, float] | None = None,
+              env: dict[str, str] | None = None) -> dict[str, dict[str, NotebookScore]]:
     """Autograde every submission of an assignment in one nbgrader run and read the grades.
 
     Args:
@@ -170,6 +170,7 @@ def autograde(course_dir: Path | str, assignment: str, students: list[str] | Non
         timeout: seconds for the whole run.
         check: raise if nbgrader reports an error for any submission.
         seconds: a dict to fill with {student: seconds their notebooks took to execute}.
+        env: variables to add to autograde's environment (its kernels inherit them).
 
     Returns:
         {student: {notebook name without .ipynb: NotebookScore}}; a student nbgrader could not
@@ -179,7 +180,7 @@ def autograde(course_dir: Path | str, assignment: str, students: list[str] | Non
         NbgraderError: nbgrader failed (when check is true) or ran out of time.
     """
     result = run_nbgrader(course_dir, "autograde", assignment, "--force", timeout=timeout,
-                          check=check)
+                          check=check, env=env)
     if seconds is not None:
         seconds.update(grading_seconds(result.stdout))
     if students is None:

@@ -10,6 +10,9 @@ The format (see tests/mistakes/README.md)::
     def print_numbers_and_letters():
         ...
 
+    # %% new cell after grade_id: print_numbers_and_letters
+    print_numbers_and_letters()    # a cell the student added
+
 The file is read as text, never imported: the code blocks may be broken on purpose. Only the
 header (everything before the first block) must be valid Python.
 """
@@ -21,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BLOCK_MARKER = re.compile(r"^# %% grade_id:\s*(?P<grade_id>\S+)\s*$")
+BLOCK_MARKER = re.compile(r"^# %% (?P<new>new cell after )?grade_id:\s*(?P<grade_id>\S+)\s*$")
 
 
 class MistakeFormatError(ValueError):
@@ -39,6 +42,8 @@ class Mistake:
         loses: the points the submission must lose, exactly (0: a correct alternative answer).
         cells: replacement source per solution-cell grade_id.
         notebook: the notebook the cells belong to, or None for the assignment's only notebook.
+        added: sources of code cells the student added after a solution cell, by its grade_id
+            (``# %% new cell after grade_id: <id>`` blocks, in order).
     """
 
     name: str
@@ -47,6 +52,7 @@ class Mistake:
     loses: float
     cells: dict[str, str] = field(default_factory=dict)
     notebook: str | None = None
+    added: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def student(self) -> str:
@@ -68,10 +74,10 @@ def parse_mistake(path: Path | str) -> Mistake:
             is no `# %% grade_id: <id>` block, or a grade_id appears twice.
     """
     path = Path(path)
-    header, cells = _split_blocks(path)
+    header, cells, added = _split_blocks(path)
     values = _read_header(path, header)
     return Mistake(name=path.stem, path=path, description=values["description"],
-                   loses=values["loses"], cells=cells, notebook=values["notebook"])
+                   loses=values["loses"], cells=cells, notebook=values["notebook"], added=added)
 
 
 def load_mistakes(directory: Path | str) -> list[Mistake]:
@@ -82,10 +88,11 @@ def load_mistakes(directory: Path | str) -> list[Mistake]:
     return [parse_mistake(path) for path in sorted(directory.glob("*.py"))]
 
 
-def _split_blocks(path: Path) -> tuple[str, dict[str, str]]:
-    """Split a file into its header text and {grade_id: block source}."""
+def _split_blocks(path: Path) -> tuple[str, dict[str, str], dict[str, list[str]]]:
+    """Split a file into its header, {grade_id: block} and {grade_id: [added cells]}."""
     header: list[str] = []
     blocks: dict[str, list[str]] = {}
+    added: dict[str, list[list[str]]] = {}
     current = header
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         match = BLOCK_MARKER.match(line)
@@ -93,12 +100,17 @@ def _split_blocks(path: Path) -> tuple[str, dict[str, str]]:
             current.append(line)
             continue
         grade_id = match["grade_id"]
+        if match["new"]:
+            current = []
+            added.setdefault(grade_id, []).append(current)
+            continue
         if grade_id in blocks:
             raise MistakeFormatError(f"{path}:{number}: grade_id {grade_id!r} appears twice")
         current = blocks[grade_id] = []
-    if not blocks:
+    if not blocks and not added:
         raise MistakeFormatError(f"{path}: no '# %% grade_id: <id>' block")
-    return "\n".join(header), {gid: _trim(lines) for gid, lines in blocks.items()}
+    return ("\n".join(header), {gid: _trim(lines) for gid, lines in blocks.items()},
+            {gid: [_trim(lines) for lines in cells] for gid, cells in added.items()})
 
 
 def _trim(lines: list[str]) -> str:

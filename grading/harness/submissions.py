@@ -44,12 +44,14 @@ def solution_cells(source_nb: NotebookNode) -> dict[str, str]:
             for cell in source_nb.cells if is_solution(cell)}
 
 
-def build_submission(release_nb: NotebookNode, cells_by_grade_id: dict[str, str]) -> NotebookNode:
+def build_submission(release_nb: NotebookNode, cells_by_grade_id: dict[str, str],
+                     added: dict[str, list[str]] | None = None) -> NotebookNode:
     """Return a copy of a release notebook with some solution cells replaced.
 
     Args:
         release_nb: the notebook students receive (left unchanged).
         cells_by_grade_id: new source per solution-cell grade_id; other cells stay as released.
+        added: {solution grade_id: sources of code cells the student added right after it}.
 
     Returns:
         The submission notebook.
@@ -58,14 +60,22 @@ def build_submission(release_nb: NotebookNode, cells_by_grade_id: dict[str, str]
         KeyError: a grade_id is not a solution cell of the release (names the valid ones).
     """
     known = solution_ids(release_nb)
-    unknown = sorted(set(cells_by_grade_id) - set(known))
+    added = added or {}
+    unknown = sorted((set(cells_by_grade_id) | set(added)) - set(known))
     if unknown:
         raise KeyError(f"no solution cell with grade_id {', '.join(map(repr, unknown))} "
                        f"(solution cells: {', '.join(known)})")
     nb = copy.deepcopy(release_nb)
+    cells = []
     for cell in nb.cells:
-        if is_solution(cell) and cell.metadata.nbgrader["grade_id"] in cells_by_grade_id:
-            cell.source = cells_by_grade_id[cell.metadata.nbgrader["grade_id"]]
+        cells.append(cell)
+        if not is_solution(cell):
+            continue
+        grade_id = cell.metadata.nbgrader["grade_id"]
+        if grade_id in cells_by_grade_id:
+            cell.source = cells_by_grade_id[grade_id]
+        cells += [nbformat.v4.new_code_cell(source) for source in added.get(grade_id, [])]
+    nb.cells = cells
     return nb
 
 
