@@ -27,8 +27,8 @@ from matplotlib.patches import Patch
 
 from .timeline import READY, RUNNING, SEGMENT_KINDS, STARTUP, WAITING, Metrics, Timeline
 
-__all__ = ["COLOURS", "LEGEND", "plot_gantt", "plot_bars", "describe", "busy_note",
-           "zoom_window"]
+__all__ = ["COLOURS", "LEGEND", "plot_gantt", "plot_lanes", "plot_profile", "plot_bars",
+           "describe", "busy_note", "zoom_window"]
 
 # Okabe-Ito colours: told apart with every common colour-vision deficiency.
 COLOURS = {RUNNING: "#0072B2", READY: "#E69F00", WAITING: "#C8C8C8", STARTUP: "#CC79A7"}
@@ -214,9 +214,7 @@ def plot_gantt(timeline, *, title: str | None = None, zoom="auto", profile: bool
     heading = finding if title is None else f"{title}\n{finding}"
     bars = _Bars(timeline)
     if ax is not None:
-        _draw_lanes(ax, bars, None, _time_unit(timeline.wall_ns))
-        ax.set_title(heading, loc="left", fontsize="medium")
-        return ax.figure
+        return _lanes_only(ax, bars, heading, timeline.wall_ns)
     interval = interval or sys.getswitchinterval()
     window = zoom_window(timeline, zoom, interval)
     fig = _new_figure(timeline, profile, figsize)
@@ -228,6 +226,51 @@ def plot_gantt(timeline, *, title: str | None = None, zoom="auto", profile: bool
     _legend(fig, bars)
     return fig
 
+
+def plot_lanes(timeline, *, title: str | None = None, ax: Axes | None = None,
+               wall_s: float | None = None) -> Figure:
+    """Draw only the lanes of a run under its finding: one panel of a side-by-side figure.
+
+    Args and errors as :func:`plot_gantt`; *wall_s* is the seconds the time axis spans
+    (default: the run's own), so panels of runs of different lengths share one scale.
+    """
+    timeline = _checked_timeline(timeline)
+    _check_options(title, None, True, ax, None, None)
+    finding = _finding(timeline, timeline.metrics())
+    if ax is None:
+        rows = min(len(timeline.lanes), MAX_LANE_ROWS)
+        ax = Figure(figsize=(11.0, 1.2 + 0.32 * rows), layout="constrained").subplots()
+    heading = finding if title is None else f"{title}\n{finding}"
+    return _lanes_only(ax, _Bars(timeline), heading, _span_ns(timeline, wall_s))
+
+
+def plot_profile(timeline, *, ax: Axes | None = None, wall_s: float | None = None) -> Figure:
+    """Draw the lanes running (and waiting) at once against the cores: a Gantt chart's bottom
+    strip on its own. Args and errors as :func:`plot_lanes`."""
+    timeline = _checked_timeline(timeline)
+    _check_options(None, None, True, ax, None, None)
+    span = _span_ns(timeline, wall_s)
+    ax = ax or Figure(figsize=(11.0, 1.8), layout="constrained").subplots()
+    unit = _time_unit(span)
+    _draw_profile(ax, _Bars(timeline), unit, with_labels=True)
+    ax.set_xlim(0, span / unit[0])
+    ax.legend(loc="upper right", fontsize="small")
+    return ax.figure
+
+
+def _span_ns(timeline: Timeline, wall_s) -> int:
+    if wall_s is None:
+        return timeline.wall_ns
+    if not (_is_number(wall_s) and wall_s > 0):
+        raise ValueError(f"wall_s must be a number of seconds > 0 (got {wall_s!r})")
+    return round(wall_s * 1e9)
+
+
+def _lanes_only(ax: Axes, bars: "_Bars", heading: str, span_ns: int) -> Figure:
+    _draw_lanes(ax, bars, (bars.timeline.start_ns, bars.timeline.start_ns + span_ns),
+                _time_unit(span_ns))
+    ax.set_title(heading, loc="left", fontsize="medium")
+    return ax.figure
 
 def zoom_window(timeline, zoom="auto", switch_interval: float | None = None):
     """Choose the zoomed part of a run: where the most hand-offs happen, else the middle.

@@ -32,8 +32,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from anywhere: `course` and tests/browser/ live here
 
 import course  # noqa: E402
-from course import gil, sync  # noqa: E402
-from course.lessons import event_loop, processes  # noqa: E402
+from course import sync  # noqa: E402
+from course.lessons import event_loop, gil, processes  # noqa: E402
 from course.lessons import threads as lesson1  # noqa: E402
 from course.start_methods import default_start_method  # noqa: E402
 from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course  # noqa: E402
@@ -102,21 +102,8 @@ def _deposit(account, amount) -> None:
 
 
 def _side_by_side(panels: list[tuple[str, object]], figsize=None):
-    """Lesson 2's lanes-only panels on one time axis, spanning the longest run, with a legend."""
-    from matplotlib.patches import Patch
-
-    from course.gantt import COLOURS, HATCHES, LEGEND
-
-    timelines = [getattr(run, "timeline", run) for _, run in panels]
-    fig = gil.plot_side_by_side(panels, figsize=figsize)
-    # The panels share their x axis, and each sets it to its own run: show the longest.
-    longest = max(t.wall_ns for t in timelines)
-    fig.axes[0].set_xlim(0, longest / (1e6 if longest < 2e9 else 1e9))
-    kinds = {seg.kind for t in timelines for seg in t.segments()}
-    handles = [Patch(facecolor=COLOURS[k], hatch=HATCHES.get(k), edgecolor="white",
-                     label=LEGEND[k]) for k in COLOURS if k in kinds]
-    fig.legend(handles=handles, loc="outside lower left", ncol=len(handles), frameon=False)
-    return fig
+    """Lanes-only panels on one time scale with one legend: lesson 2's side-by-side figure."""
+    return gil.plot_side_by_side(panels, figsize=figsize)
 
 
 # --- one function per picture: returns the Figure and what it measured -----------------------
@@ -173,12 +160,13 @@ def processes_in_parallel():
 
 
 def hash_vs_hash_small():
-    """Lesson 2: sha256 releases the GIL for 64 KiB pieces, not for 1 KiB pieces."""
+    """Lesson 2: sha256 releases the GIL for 64 KiB pieces, not for 1 KiB pieces (fresh objects)."""
     big = _overlapping(lambda: course.run("hash", workers=2, backend="threads", size_ms=50),
                        lambda r: r.metrics.share_2_running, "2 threads of 64 KiB sha256")
     small = course.run("hash-small", workers=2, backend="threads", size_ms=50)
     fig = _side_by_side([("sha256 in 64 KiB pieces: releases the GIL", big),
-                         ("sha256 in 1 KiB pieces: holds the GIL", small)])
+                         ("sha256 in 1 KiB pieces, on objects never fed 2 KiB at once: "
+                          "holds the GIL", small)])
     return fig, f"64 KiB: {_numbers(big)}; 1 KiB: {_numbers(small)}"
 
 

@@ -295,6 +295,29 @@ class TestOptions:
         subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
+class TestLanesAndProfile:
+    def test_lanes_on_a_longer_scale(self):
+        """plot_lanes draws only the lanes, titled, over a time span longer than the run."""
+        fig = gantt.plot_lanes(threads(turns(total=0.2)), title="short", wall_s=0.5)
+        (ax,) = fig.axes
+        assert ax.get_title(loc="left").startswith("short\n4 threads took turns")
+        assert ax.get_xlim() == (0.0, 500.0) and len(ax.get_yticklabels()) == 4
+
+    def test_profile_against_the_cores(self):
+        """plot_profile draws the lanes running at once and a dashed line at the cores."""
+        ax = Figure().subplots()
+        fig = gantt.plot_profile(threads(turns()), ax=ax, wall_s=2.0)
+        assert fig is ax.figure and ax.get_xlim() == (0.0, 2.0)
+        assert "2 cores" in [line.get_label() for line in ax.get_lines()]
+
+    @pytest.mark.parametrize("wall_s", [0, -1, "1", float("inf")])
+    def test_bad_span(self, wall_s):
+        """The time span must be a finite number of seconds > 0."""
+        with pytest.raises(ValueError, match=r"^wall_s must be a number of seconds > 0"):
+            gantt.plot_lanes(threads(turns()), wall_s=wall_s)
+        with pytest.raises(ValueError, match=r"^wall_s must be a number of seconds > 0"):
+            gantt.plot_profile(threads(turns()), wall_s=wall_s)
+
 class TestBadInput:
     @pytest.mark.parametrize("bad", [None, [("a", 0, 1)], "timeline"])
     def test_wrong_type(self, bad):

@@ -1,1 +1,2 @@
-"""One package per lesson: the instruments each lesson notebook imports as `lesson`."""
+"""One package per lesson: the instruments each lesson notebook imports as `lesson`, split by
+concern."""

@@ -1,5 +1,6 @@
-"""What graded test cells use: time bounds, race probes, recording fixtures, output capture,
-timeline assertions and the tamper seal. Students read every message these raise, so each says
+"""What graded test cells use: time bounds, race probes, recording fixtures, stand-ins whose
+calls meet (so a test sees whether calls ran at once), output capture, timeline assertions and
+the tamper seal. Students read every message these raise, so each says
 what was expected, what came back and what to try; every wait is bounded.
 
     from course import testing
@@ -9,11 +10,14 @@ what was expected, what came back and what to try; every wait is bounded.
     testing.processes_end_within(student_fn, 10, *args)  # ... and no process left running
     async with testing.nothing_left_running("fetch_all"):   # asyncio: no task left pending
         pages = await testing.await_within(fetch_all(urls), 5)
+    job = testing.MeetingJob(calls=3, sleep_s=0.2); assert job.met   # after running 3 at once
 """
 
 from .bounds import finishes_within
 from .capture import Capture, PrintedLine, ThreadInfo, run_and_capture
+from .hashing import HashTracker
 from .jobs import CountingJob, JobTracker
+from .meetings import MeetingFetch, MeetingJob
 from .messages import assert_equal
 from .ordering import failing_in_order, finishing_in_reverse, meeting
 from .processes import WatchedContext, fresh_context, meet_in_lane, processes_end_within
@@ -27,7 +31,7 @@ from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
 __all__ = [
     "finishes_within",
     "Capture", "PrintedLine", "ThreadInfo", "run_and_capture",
-    "CountingJob", "JobTracker",
+    "CountingJob", "HashTracker", "JobTracker", "MeetingFetch", "MeetingJob",
     "assert_equal",
     "failing_in_order", "finishing_in_reverse", "meeting",
     "WatchedContext", "fresh_context", "meet_in_lane", "processes_end_within",

@@ -3,7 +3,7 @@ LOSES = 3  # both classify_run tests include threads that take turns
 
 # %% grade_id: classify_run
 def classify_run(lanes, min_share=0.05):
-    """Return "parallel", "concurrent" or "sequential" for a timeline given as plain data."""
+    """Return "parallel", "concurrent" or "sequential" for a chart given as plain data."""
     if not 0 < min_share <= 1:
         raise ValueError(f"min_share must be > 0 and <= 1 (got {min_share})")
     lifetimes = sorted((min(s for s, _ in ivs), max(e for _, e in ivs)) for ivs in lanes.values() if ivs)

@@ -1,0 +1,86 @@
+"""Tests for course.lessons.gil.charts: figures laid out side by side, titled with findings."""
+
+import pytest
+
+from course.lessons.gil import SweepRow, charts, measure
+from course.timeline import Timeline
+
+
+class TestPlotSwitchSweep:
+    def test_title_states_the_ratio(self):
+        """The sweep chart states the median turn / interval ratio in its title."""
+        rows = [SweepRow(x, x * 1.01, 5, None) for x in (1.0, 5.0, 20.0)]
+        fig = charts.plot_switch_sweep(rows, highlight=5.0)
+        assert "median turn / interval = 1.01" in fig.axes[0].get_title(loc="left")
+
+    def test_no_rows(self):
+        """An empty sweep is refused with the rule."""
+        with pytest.raises(ValueError, match="rows must not be empty"):
+            charts.plot_switch_sweep([])
+
+
+class TestPlotSideBySide:
+    def test_one_scale_and_one_legend(self):
+        """Panels of runs of different lengths share one time scale; None runs are skipped."""
+        short = Timeline.from_segments([("a", 0, 0.1), ("b", 0.1, 0.2)])
+        long = Timeline.from_segments([("a", 0, 0.4), ("b", 0, 0.4, "waiting")])
+        fig = charts.plot_side_by_side([("short", short), ("missing", None), ("long", long)])
+        assert len(fig.axes) == 2
+        assert fig.axes[0].get_title(loc="left").startswith("short\n")
+        assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim() == (0.0, 400.0)
+        (legend,) = fig.legends
+        assert [t.get_text() for t in legend.get_texts()] == [
+            "running", "waiting (sleep, I/O, lock)"]
+
+    def test_nothing_to_draw(self):
+        """Only None runs is refused."""
+        with pytest.raises(ValueError, match="at least one"):
+            charts.plot_side_by_side([("missing", None)])
+
+
+class TestPlotRepeats:
+    def test_medians_in_the_title(self, synthetic_run):
+        """One column of dots per backend; the title gives each median CPU/wall."""
+        runs = {"threads": [synthetic_run(False)] * 3, "processes": [synthetic_run(True)] * 3}
+        fig = charts.plot_repeats(runs, cores=2)
+        assert fig.axes[0].get_title(loc="left") == (
+            "CPU/wall over 3 runs (median): threads 1.00, processes 2.00")
+
+    def test_no_runs(self):
+        """A backend without runs is refused."""
+        with pytest.raises(ValueError, match="at least one Result"):
+            charts.plot_repeats({"threads": []})
+
+
+class TestPlotBuilds:
+    def test_two_builds_side_by_side(self, builds):
+        """Two columns of lanes over a running profile; the title compares CPU/wall."""
+        fig = charts.plot_builds(builds())
+        assert len(fig.axes) == 4
+        assert fig.get_suptitle() == ("The same 2 CPU-bound threads: CPU/wall 1.00 with the "
+                                      "GIL vs 2.00 free-threaded")
+        lanes = [ax for ax in fig.axes if ax.get_title(loc="left")]
+        assert lanes[0].get_title(loc="left").startswith("CPython 3.11.7 with the GIL")
+        assert "2 lanes ran in parallel" in lanes[1].get_title(loc="left")
+        assert all(ax.get_xlim() == (0.0, 400.0) for ax in fig.axes)  # one time scale
+
+    def test_one_build(self, builds):
+        """A single build draws one column, titled with its build."""
+        fig = charts.plot_builds(builds()[:1])
+        assert len(fig.axes) == 2 and "on CPython 3.11.7 with the GIL" in fig.get_suptitle()
+
+    def test_missing_thread_count(self, builds):
+        """Asking for a run that was not made fails with the rule."""
+        with pytest.raises(ValueError, match="no build ran 8 threads"):
+            charts.plot_builds(builds(), workers=8)
+
+
+class TestPlotAmdahl:
+    def test_predictions_beside_measurements(self):
+        """Each measured speedup is a dot next to its own prediction, capped at the cores."""
+        speedups = {"CPU processes": measure.Speedup(1.0, 4, 4.0, 2.0),
+                    "I/O threads": measure.Speedup(0.9, 4, 4.0, 1.2, needs_cores=False)}
+        fig = charts.plot_amdahl(speedups, cores=2)
+        title = fig.axes[0].get_title(loc="left")
+        assert "CPU processes 2.00x (2.00x)" in title
+        assert f"I/O threads 3.33x ({1 / (0.1 + 0.9 / 4):.2f}x)" in title

@@ -1,0 +1,31 @@
+"""Correct, with type hints and a warning on stderr when the target is out of reach."""
+LOSES = 0
+
+# %% grade_id: amdahl_backwards
+import warnings
+
+
+def workers_needed(p: float, target: float) -> int:
+    """Return the fewest workers whose Amdahl speedup for parallel fraction p reaches target."""
+    if target > 1 and p < 1 and target >= 1 / (1 - p):
+        warnings.warn(f"target {target} is out of reach with p = {p}")
+    if not 0 <= p <= 1:
+        raise ValueError(f"p must be in [0, 1] (got {p})")
+    if target < 1:
+        raise ValueError(f"target must be >= 1 (got {target})")
+    if target > 1 and p < 1 and target >= 1 / (1 - p):
+        raise ValueError(f"target must be below 1 / (1 - p) = {1 / (1 - p):g} (got {target}): "
+                         "no number of workers reaches it")
+    n = 1
+    while 1 / ((1 - p) + p / n) < target:
+        n += 1
+    return n
+
+
+def implied_fraction(speedup: float, n: int) -> float:
+    """Return the parallel fraction p implied by a speedup measured on n workers."""
+    if n < 2:
+        raise ValueError(f"n must be >= 2 (got {n})")
+    if not 1 <= speedup <= n:
+        raise ValueError(f"speedup must be between 1 and n={n} (got {speedup})")
+    return (1 - 1 / speedup) / (1 - 1 / n)
