@@ -9,21 +9,33 @@ what was expected, what came back and what to try; every wait is bounded.
 """
 
 from .bounds import finishes_within
+from .calls import Meeting, echo_job, failing_job, napping_job
 from .capture import Capture, PrintedLine, ThreadInfo, run_and_capture
+from .events import CountingEvent, StopAfter
 from .jobs import JobTracker
+from .locks import ContendedLocks
 from .messages import assert_equal
-from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
+from .races import RaceReport, assert_no_lost_updates, race_probe
+from .raising import assert_raises
+from .recordings import assert_each_job_recorded
 from .seal import fingerprint, verify_fingerprint
+from .threads import leftover_threads
 from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
                         assert_distinct_threads, assert_overlap, assert_reached)
 
 __all__ = [
     "finishes_within",
+    "Meeting", "echo_job", "failing_job", "napping_job",
     "Capture", "PrintedLine", "ThreadInfo", "run_and_capture",
+    "CountingEvent", "StopAfter",
     "JobTracker",
+    "ContendedLocks",
     "assert_equal",
-    "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
+    "RaceReport", "assert_no_lost_updates", "race_probe",
+    "assert_raises",
+    "assert_each_job_recorded",
     "fingerprint", "verify_fingerprint",
+    "leftover_threads",
     "ANY", "assert_at_most_at_once", "assert_distinct_processes", "assert_distinct_threads",
     "assert_overlap", "assert_reached",
 ]
