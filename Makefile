@@ -3,6 +3,8 @@
 #
 #   make lab       open the course in JupyterLab (PORT=8888 IP=0.0.0.0 LAB_ARGS=... optional)
 #   make test      run every test (PYTEST_ARGS="-k fixture" to pick some)
+#   make check     the quick tier: lint, then every test that runs no nbgrader pipeline and no
+#                  browser (a few minutes; run it after each change)
 #   make release   regenerate release/ from source/ with nbgrader generate_assignment
 #   make grade     autograde everything under submitted/ and list what could not be graded
 #                  (NBGRADER_ARGS=--force to regrade)
@@ -29,7 +31,7 @@ ASSIGNMENTS = $(sort $(patsubst source/%/,%,$(dir $(wildcard source/*/*.ipynb)))
 SUBMITTED = $(sort $(notdir $(patsubst %/,%,$(wildcard submitted/*/*/))))
 AS_ROOT := $(filter 0,$(shell id -u))
 
-.PHONY: lab test release grade install freethreaded screenshots flake
+.PHONY: lab test check release grade install freethreaded screenshots flake
 
 install: $(INSTALLED)
 
@@ -52,7 +54,11 @@ $(LAB_READY): $(INSTALLED)
 	jupyter labextension enable --level=sys_prefix @jupyter/nbgrader
 	@touch $@
 
+# On one machine the exchange (Assignments tab, nbgrader release/fetch/submit) is exchange/ here;
+# on a hub it is the shared folder NBGRADER_EXCHANGE names (docs/instructor-guide.md).
+lab: export NBGRADER_EXCHANGE ?= $(CURDIR)/exchange
 lab: $(LAB_READY)
+	@mkdir -p "$$NBGRADER_EXCHANGE"
 	jupyter lab --ServerApp.root_dir='$(CURDIR)' $(if $(AS_ROOT),--allow-root) \
 	    $(if $(PORT),--port=$(PORT)) $(if $(IP),--ip=$(IP)) $(LAB_ARGS)
 
@@ -68,6 +74,11 @@ test: $(INSTALLED) freethreaded
 	    fi; \
 	fi
 	$(BIN)/python -m pytest -p no:cacheprovider --durations=10 -n $(TEST_WORKERS) --dist loadgroup tests/ $(PYTEST_ARGS)
+
+check: $(INSTALLED)
+	$(BIN)/python -m ruff check course grading tests benchmarks scripts nbgrader_config.py
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(TEST_WORKERS) -m "not pipeline and not browser" \
+	    tests/ $(PYTEST_ARGS)
 
 release: $(INSTALLED)
 	@test -n "$(ASSIGNMENTS)" || echo "source/ holds no assignment yet"
@@ -85,10 +96,10 @@ release: $(INSTALLED)
 gradebook.db: | $(INSTALLED)
 	$(MAKE) --no-print-directory release
 
-# scripts/grade.py runs nbgrader autograde per assignment, then lists every notebook it could not
-# grade, and why, and exits non-zero for them: never a silent 0.
+# `python -m grading` runs nbgrader autograde per assignment, then lists every notebook it could
+# not grade, and why, and exits non-zero for them: never a silent 0.
 grade: $(INSTALLED) | gradebook.db
-	$(BIN)/python scripts/grade.py $(NBGRADER_ARGS)
+	$(BIN)/python -m grading $(NBGRADER_ARGS)
 
 freethreaded: $(INSTALLED)
 	bash scripts/freethreaded.sh '$(CURDIR)'

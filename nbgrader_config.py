@@ -8,8 +8,16 @@ directory, so a copy of this file in a scratch directory makes that directory a 
 
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
+                                    ClearOutput, DeduplicateIds, GetGrades, IgnorePattern,
+                                    LimitOutput, OverwriteKernelspec, SaveAutoGrades)
+
+from grading.execute import GuardedExecute
+from grading.export import ProblemsCsvExport
+from grading.feedback import ClearHiddenTracebacks
+from grading.lesson_cells import SkipLessonCells
+from grading.sanitize import RestoreCells
 
 c = get_config()  # noqa: F821 -- traitlets provides get_config() when it loads this file
 
@@ -21,10 +29,10 @@ c.CourseDirectory.ignore = [
     ".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".pytest_cache",
 ]
 
-# The exchange (release_assignment, fetch_assignment, submit) lives in exchange/ here rather than
-# a system-wide folder, so JupyterLab's Assignments tab works on a single machine. It must exist.
-c.Exchange.root = os.path.join(ROOT, "exchange")
-os.makedirs(c.Exchange.root, exist_ok=True)
+# The exchange (release_assignment, fetch_assignment, submit, collect) is shared with the
+# students' servers, so it comes from the environment, with nbgrader's own default; loading this
+# file never creates it (docs/instructor-guide.md says how to set one up).
+c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
 
 # `nbgrader zip_collect <assignment>`: one archive per student, named <student id>.zip, goes in
 # downloaded/<assignment>/archive/; its notebooks land in submitted/<student id>/<assignment>/.
@@ -47,48 +55,27 @@ c.Execute.raise_on_iopub_timeout = False
 
 
 
-class ClearHiddenTracebacks(NbGraderPreprocessor):
-    """Cut the traceback of a failed test cell with hidden tests down to its last line.
-
-    IPython's traceback quotes the cell's code around the failing line, hidden tests included,
-    and ClearHiddenTests clears only the cell's source, not its outputs. The last line
-    ("AssertionError: square(-3) should be 9, got -6") is what the student needs.
-    """
-
-    def preprocess_cell(self, cell, resources, index):
-        if ClearHiddenTests.begin_test_delimeter.default_value in cell.source:
-            for output in cell.get("outputs", []):
-                if output.output_type == "error":
-                    output.traceback = [f"{output.ename}: {output.evalue}"]
-        return cell, resources
-
-
 # Feedback: by default it shows hidden test code verbatim, in the cells and in their tracebacks.
+# A failed hidden test's message names the expected value (a hint for the student, an answer to
+# copy for the next attempt): set this to True to show only "a hidden test failed".
+c.ClearHiddenTracebacks.hide_hidden_failures = False
 # Classes, not dotted names: nbgrader's --help-all inspects each entry's traits.
 c.GenerateFeedback.preprocessors = [
     GetGrades, ClearHiddenTracebacks, ClearHiddenTests, CSSHTMLHeaderPreprocessor,
 ]
 
 
-# Autograde runs what a student wrote, not the whole lesson: plain lesson cells left unchanged
-# from source/ are skipped (course/lesson_cells.py), so a submission costs its exercises' run
-# time, not the lesson's 10-20 s of measurements. nbgrader's own list otherwise.
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,  # noqa: E402
-                                    IgnorePattern, LimitOutput, SaveAutoGrades)
-
-from course.autograding import GuardedExecute, ProblemsCsvExport, RestoreCells  # noqa: E402
-from course.lesson_cells import SkipUnchangedLessonCells  # noqa: E402
-
+# Autograde runs what a student wrote and exactly the lesson cells it needs (the rule is in
+# grading/lesson_cells.py), so a submission costs its exercises' run time, not the lesson's
+# measurements. A test cell fails only when it raises (grading/execute.py). nbgrader's own list
+# otherwise.
 c.Autograde.autograde_preprocessors = [
-    SkipUnchangedLessonCells, GuardedExecute, IgnorePattern, ClearMetadataPreprocessor,
+    SkipLessonCells, GuardedExecute, IgnorePattern, ClearMetadataPreprocessor,
     LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 
-# Hostile and broken submissions (course/autograding.py; tests/adversarial/ proves each case).
+# Hostile and broken submissions (grading/; tests/adversarial/ proves each case).
 # Sanitizing trusts no submitted nbgrader metadata and puts back every missing locked cell.
-from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteKernelspec  # noqa: E402
-
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, RestoreCells, DeduplicateIds, OverwriteKernelspec, CheckCellMetadata,
 ]

@@ -18,7 +18,7 @@ import sysconfig
 from dataclasses import dataclass, field
 
 from .start_methods import default_start_method
-from .timeline import usable_cores
+from .cores import limits, usable_cores
 
 __all__ = ["PACKAGES", "BUSY_SHARE", "Report", "report", "show", "default_start_method"]
 
@@ -49,6 +49,13 @@ class Report:
     start_method: str
     switch_interval: float
     packages: dict[str, str | None] = field(default_factory=dict)
+    core_limits: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def shared_machine(self) -> bool:
+        """True when this process may use fewer cores than the machine has (a container's
+        quota, a CPU set): the load average then counts the whole machine, not this share."""
+        return self.cpu_count is not None and self.cores < self.cpu_count
 
     @property
     def load(self) -> float | None:
@@ -57,13 +64,25 @@ class Report:
 
     @property
     def free_cores(self) -> float | None:
-        """Usable cores minus the 1-minute load (never below 0), or None without a load."""
-        return None if self.load is None else max(0.0, self.cores - self.load)
+        """Usable cores left free by the 1-minute load (never below 0), or None without a load.
+
+        On a shared machine the load is the whole machine's: free cores are what it leaves of
+        the machine, capped at this process's share.
+        """
+        if self.load is None:
+            return None
+        if self.shared_machine:
+            return min(float(self.cores), max(0.0, self.cpu_count - self.load))
+        return max(0.0, self.cores - self.load)
 
     @property
     def busy(self) -> bool | None:
-        """True when other work already occupies at least half the usable cores."""
-        return None if self.load is None else self.load >= BUSY_SHARE * self.cores
+        """True when other work already occupies at least half the usable cores (of the
+        machine's cores, on a shared machine)."""
+        if self.load is None:
+            return None
+        cores = self.cpu_count if self.shared_machine else self.cores
+        return self.load >= BUSY_SHARE * cores
 
     def rows(self) -> list[tuple[str, str]]:
         """The report as ``(label, value)`` rows, the way every format shows them."""
@@ -71,7 +90,7 @@ class Report:
             ("Python", f"{self.python_version} ({self.implementation})"),
             ("Build", "free-threaded" if self.free_threaded_build else "standard (with a GIL)"),
             ("GIL", _gil_text(self.gil_enabled)),
-            ("Cores", _cores_text(self.cores, self.cpu_count)),
+            ("Cores", _cores_text(self.cores, self.cpu_count, self.core_limits)),
             ("Load", _load_text(self)),
             ("Start method", f"{self.start_method}: {_START_NOTES.get(self.start_method, '')}"
                              .rstrip(": ")),
@@ -111,6 +130,7 @@ def report(packages: tuple[str, ...] = PACKAGES) -> Report:
         gil_enabled=gil_enabled(),
         cores=usable_cores(),
         cpu_count=os.cpu_count(),
+        core_limits=limits(),
         load_average=_load_average(),
         start_method=default_start_method(),
         switch_interval=sys.getswitchinterval(),
@@ -170,10 +190,12 @@ def _gil_text(enabled: bool) -> str:
     return "disabled: threads can run Python code in parallel"
 
 
-def _cores_text(cores: int, cpu_count: int | None) -> str:
+def _cores_text(cores: int, cpu_count: int | None, found: dict[str, int]) -> str:
     if cpu_count is None or cpu_count == cores:
         return f"{cores} usable"
-    return f"{cores} usable (of {cpu_count} in the machine)"
+    why = ", ".join(f"{where} {count}" for where, count in found.items()
+                    if where != "machine" and count < cpu_count)
+    return f"{cores} usable (of {cpu_count} in the machine{': ' + why if why else ''})"
 
 
 def _load_text(current: Report) -> str:
@@ -183,7 +205,9 @@ def _load_text(current: Report) -> str:
     verdict = (f"busy: about {current.free_cores:.1f} of {current.cores} cores free, so runs "
                "will show less parallelism than the cores allow" if current.busy
                else f"quiet: about {current.free_cores:.1f} of {current.cores} cores free")
-    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1, 5, 15 min), {verdict}"
+    whose = (f"; these figures are the whole machine's ({current.cpu_count} cores), not your "
+             f"share of {current.cores}" if current.shared_machine else "")
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1, 5, 15 min), {verdict}{whose}"
 
 
 def _packages_text(packages: dict[str, str | None]) -> str:

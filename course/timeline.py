@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from .cores import usable_cores
+
 __all__ = [
     "WORK", "WAIT", "RUNNING", "READY", "WAITING", "STARTUP", "SEGMENT_KINDS", "RAW_KINDS",
     "Lane", "Recorder", "Segment", "Metrics", "Timeline", "usable_cores",
@@ -38,7 +40,7 @@ LANE_MODES = ("threads", "tasks")
 _RAW_TO_SEGMENT = {WORK: RUNNING, WAIT: WAITING, STARTUP: STARTUP}
 
 # A chunk is "stretched" (it lost the CPU or the GIL part-way) when it is both this many
-# times its lane's median chunk and this much longer than it (design.md section 2).
+# times its lane's median chunk and this much longer than it (docs/measurements.md, section 1).
 STRETCH_FACTOR = 3.0
 STRETCH_MIN_NS = 200_000
 MERGE_MIN_GAP_NS = 2_000
@@ -46,14 +48,6 @@ MERGE_MIN_GAP_NS = 2_000
 CLOCK_SHIFT_THRESHOLD_NS = 1_000_000
 # Slack allowed when checking that a worker's spans lie inside the parent's window.
 WINDOW_SLACK_NS = 2_000_000
-
-
-def usable_cores() -> int:
-    """Return the number of CPU cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS and Windows have no affinity call
-        return os.cpu_count() or 1
 
 
 class Lane:

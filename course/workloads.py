@@ -2,7 +2,7 @@
 
 Every workload runs in small chunks and records one span per chunk on its :class:`Lane`, so a
 chart can show when the worker really ran. Chunks are 20-100 us: far below the 5 ms switch
-interval, so a chunk rarely loses the GIL part-way (design.md section 2).
+interval, so a chunk rarely loses the GIL part-way (docs/measurements.md, section 1).
 
 This module must stay importable by a fresh interpreter (spawn and forkserver start workers by
 importing the function they run), so the worker entry points live here, not in a notebook.
@@ -21,7 +21,9 @@ __all__ = ["WORKLOADS", "Plan", "plan", "calibrate", "run_lane", "process_main",
 
 WORKLOADS = ("cpu", "io", "hash", "hash-small")
 CHUNK_US = 50
-# hashlib releases the GIL only for inputs of 2048 bytes or more (design.md section 2).
+# hashlib releases the GIL only while hashing 2048 bytes or more in one call, and on every later
+# update of an object once fed that much: "hash-small" feeds fresh objects 1 KiB at a time only
+# (docs/measurements.md, section 1).
 BIG_BLOCK = b"\x5a" * (64 * 1024)
 SMALL_BLOCK = b"\x5a" * 1024
 IO_CYCLE_MS = 50
@@ -59,7 +61,7 @@ def calibrate(chunk_us: int = CHUNK_US) -> dict[str, int]:
     small = _best_ns(lambda: _small_updates(64)) / 64
     return {
         "cpu": max(1, round(chunk_us * 1000 / per_iteration)),
-        "hash": 1,  # one 64 KiB update per chunk: 40-200 us, the size design.md recommends
+        "hash": 1,  # one 64 KiB update per chunk: 40-200 us (docs/measurements.md, section 1)
         "hash-small": max(1, round(chunk_us * 1000 / small)),
         "hash_ns": round(big),
         "cpu_iteration_ns": round(per_iteration),

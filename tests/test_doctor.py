@@ -10,7 +10,7 @@ import pytest
 
 from course import doctor
 from course.doctor import Report
-from course.timeline import usable_cores
+from course.cores import usable_cores
 
 
 def make_report(load_average=(0.5, 0.4, 0.3), cores=2, **changes):
@@ -86,6 +86,17 @@ class TestReport:
         assert rows["Cores"] == "2 usable (of 4 in the machine)"
         assert rows["Load"] == "not available on this system"
         assert rows["Start method"].startswith("spawn: workers start a fresh interpreter")
+
+    def test_a_containers_share_of_a_big_machine(self):
+        """A 2-CPU quota on a 64-core node: the cores say why, the load says whose it is."""
+        rows = dict(make_report((30.0, 28.0, 25.0), cores=2, cpu_count=64,
+                                core_limits={"machine": 64, "affinity": 64,
+                                             "cgroup quota": 2}).rows())
+        assert rows["Cores"] == "2 usable (of 64 in the machine: cgroup quota 2)"
+        assert rows["Load"].startswith("30.00 / 28.00 / 25.00 (1, 5, 15 min), quiet: about 2.0 "
+                                       "of 2 cores free")
+        assert rows["Load"].endswith("these figures are the whole machine's (64 cores), not "
+                                     "your share of 2")
 
     def test_notebook_formats(self):
         """HTML escapes its values; markdown is a two-column table."""

@@ -8,7 +8,6 @@ catalogued mistake loses exactly the points it declares. The harness lives in te
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -16,49 +15,13 @@ from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, Execute
 
-from pipeline import (REPO, SOLUTION, STUB, Assignment, MistakeFormatError, NbgraderError,
-                      build_submission, expected_scores, list_assignments, load_config,
-                      make_course, parse_mistake, run_nbgrader, run_pipeline, solution_cells,
-                      solution_text)
+from assignments import DEFAULT, FIXTURE, LESSONS, kernel_cases, kernel_entries
+from grading.harness import (SOLUTION, STUB, MistakeFormatError, build_submission,
+                             expected_scores, load_config, make_course, parse_mistake,
+                             read_notebooks, run_nbgrader, solution_cells, solution_text)
 
-FIXTURES = Path(__file__).parent / "fixtures"
-FIXTURE = Assignment("fixture", FIXTURES / "source", FIXTURES / "mistakes")
-CASES = [FIXTURE] + [Assignment(name, REPO / "source", REPO / "tests" / "mistakes")
-                     for name in list_assignments(REPO / "source")]
-MISTAKES = [pytest.param(case, path, id=f"{case.name}/{path.stem}")
-            for case in CASES for path in case.mistake_files()]
-by_name = pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
-
-
-@pytest.fixture(scope="session")
-def pipeline_runs(request, tmp_path_factory, timings):
-    """Run the pipeline once per assignment, on first use; return the run (or re-raise)."""
-    runs: dict[str, object] = {}
-
-    def get(case: Assignment):
-        if case.name not in runs:
-            runs[case.name] = _run(case)
-        if isinstance(runs[case.name], Exception):
-            pytest.fail(f"{case.name}: {runs[case.name]}", pytrace=False)
-        return runs[case.name]
-
-    def _run(case: Assignment):
-        if case == FIXTURE:
-            course = make_course(tmp_path_factory.mktemp("fixture") / "course",
-                                 case.source_root, [case.name])
-        else:  # the shared course, whose release/ was generated once for every assignment
-            course = request.getfixturevalue("generated_course")
-        try:
-            run = run_pipeline(case, course, generate=case == FIXTURE)
-        except NbgraderError as error:
-            return error
-        graded = len(run.scores)
-        timings.extend((f"{case.name}: {step}" + (f" ({graded} submissions)"
-                                                   if step == "autograde" else ""), seconds)
-                       for step, seconds in run.timings.items())
-        return run
-
-    return get
+by_kernel = pytest.mark.parametrize("kernel, case", kernel_cases())
+DOCTOR_FREE_THREADED = ("| **Build** | free-threaded |", "| **GIL** | disabled")
 
 
 def _report(run, student: str) -> str:
@@ -81,60 +44,90 @@ def _scores(run, student: str) -> dict[str, float]:
 
 
 # The first test of an assignment runs its whole pipeline: every catalogued submission executes
-# the lesson notebook, so allow more than the default per-test limit.
+# the lesson's exercises, so allow more than the default per-test limit.
 @pytest.mark.pipeline
 @pytest.mark.timeout(1800)
 class TestPipeline:
-    @by_name
-    def test_source_validates(self, case, pipeline_runs):
+    @by_kernel
+    def test_source_validates(self, kernel, case, pipeline_runs):
         """`nbgrader validate` passes on the source notebooks, solutions included."""
-        run = pipeline_runs(case)
+        if kernel != DEFAULT:
+            pytest.skip("validate runs the default kernel; the source runs on this one in "
+                        "tests/test_freethreaded_kernel.py")
+        run = pipeline_runs(kernel, case)
         assert not run.validation, "\n\n".join(f"{case.name}/{nb} does not validate:\n{text}"
                                                 for nb, text in run.validation.items())
 
-    @by_name
-    def test_solution_gets_full_marks(self, case, pipeline_runs):
+    @by_kernel
+    def test_solution_gets_full_marks(self, kernel, case, pipeline_runs):
         """The source's solutions typed into the release score every point."""
-        run = pipeline_runs(case)
+        run = pipeline_runs(kernel, case)
         assert SOLUTION in run.scores, _report(run, SOLUTION)
         assert _scores(run, SOLUTION) == expected_scores(_max_scores(run)), (
-            f"{case.name}: the solution should get full marks; it got\n{_report(run, SOLUTION)}")
+            f"{case.name} on {kernel}: the solution should get full marks; it got\n"
+            f"{_report(run, SOLUTION)}")
 
-    @by_name
-    def test_release_stub_scores_zero(self, case, pipeline_runs):
+    @by_kernel
+    def test_release_stub_scores_zero(self, kernel, case, pipeline_runs):
         """The untouched release scores 0 in every notebook."""
-        run = pipeline_runs(case)
+        run = pipeline_runs(kernel, case)
         zero = {name: 0 for name in _max_scores(run)}
         assert _scores(run, STUB) == zero, (
-            f"{case.name}: the untouched release should score 0; it got\n{_report(run, STUB)}")
+            f"{case.name} on {kernel}: the untouched release should score 0; it got\n"
+            f"{_report(run, STUB)}")
 
-    @pytest.mark.parametrize("case, path", MISTAKES)
-    def test_mistake_loses_its_points(self, case, path, pipeline_runs):
-        """A catalogued mistake loses exactly the points it declares, no more, no fewer."""
-        run = pipeline_runs(case)
+    @pytest.mark.parametrize("kernel, case, path", kernel_entries())
+    def test_entry_loses_its_points(self, kernel, case, path, pipeline_runs):
+        """A catalogue entry loses exactly the points it declares (0 for a correct alternative)."""
+        run = pipeline_runs(kernel, case)
         student = f"mistake-{path.stem}"
         assert path.stem not in run.broken, run.broken.get(path.stem)
         assert student in run.mistakes, f"{path} was not graded: was it added during the run?"
         mistake = run.mistakes[student]
         expected = expected_scores(_max_scores(run), mistake)
         assert _scores(run, student) == expected, (
-            f"{case.name}: mistake {path.name} ({mistake.description.splitlines()[0]}) must "
-            f"lose exactly {mistake.loses:g} point(s) in {mistake.notebook}, scoring {expected}; "
-            f"it got\n{_report(run, student)}")
+            f"{case.name} on {kernel}: {path.name} ({mistake.description.splitlines()[0]}) must "
+            f"lose exactly {mistake.loses:g} point(s) in {mistake.notebook}, scoring {expected};"
+            f" it got\n{_report(run, student)}")
 
-    @by_name
-    def test_every_solution_cell_has_a_mistake(self, case, pipeline_runs):
-        """Each solution cell is rewritten by at least one catalogued mistake."""
-        run = pipeline_runs(case)
-        covered = {(m.notebook, grade_id) for m in run.mistakes.values() for grade_id in m.cells}
-        missing = [f"{nb}: {grade_id}" for nb, ids in run.solution_ids.items()
-                   for grade_id in ids if (nb, grade_id) not in covered]
-        assert not missing, (f"{case.name}: no mistake in {case.mistakes_root / case.name} "
-                             f"rewrites these solution cells: {', '.join(missing)}")
+    @by_kernel
+    def test_graded_on_that_kernel(self, kernel, case, pipeline_runs):
+        """Every notebook graded on the free-threaded kernel shows that build's doctor table."""
+        if kernel == DEFAULT or case == FIXTURE:
+            pytest.skip("only the free-threaded kernel's lessons are checked for their build")
+        run = pipeline_runs(kernel, case)
+        wrong = []
+        for student in run.scores:
+            folder = run.course_dir / "autograded" / student / case.name
+            for path in sorted(folder.glob("*.ipynb")):
+                text = _outputs(nbformat.read(path, as_version=4))
+                if not all(marker in text for marker in DOCTOR_FREE_THREADED):
+                    wrong.append(str(path.relative_to(run.course_dir)))
+        assert run.scores and not wrong, (
+            f"{case.name}: these notebooks were not graded on {kernel} (their doctor table "
+            f"lacks {DOCTOR_FREE_THREADED}): {wrong or 'no autograded notebooks'}")
+
+    @pytest.mark.parametrize("case", LESSONS + [FIXTURE], ids=lambda case: case.name)
+    def test_every_exercise_has_entries(self, case):
+        """Each solution cell is rewritten by a catalogued mistake and by two correct
+        alternatives (LOSES = 0)."""
+        source = read_notebooks(case.source)
+        entries = [parse_mistake(path) for path in case.mistake_files()]
+        wrong = {grade_id for e in entries if e.loses > 0 for grade_id in e.cells}
+        right: dict[str, int] = {}
+        for entry in (e for e in entries if e.loses == 0):
+            for grade_id in entry.cells:
+                right[grade_id] = right.get(grade_id, 0) + 1
+        needed = 0 if case == FIXTURE else 2  # the fixture proves the harness, not a lesson
+        missing = [f"{nb}: {grade_id} ({_lacks(grade_id in wrong, right.get(grade_id, 0), needed)})"
+                   for nb, notebook in source.items() for grade_id in solution_cells(notebook)
+                   if grade_id not in wrong or right.get(grade_id, 0) < needed]
+        assert not missing, (f"{case.name}: these solution cells lack catalogue entries in "
+                             f"{case.mistakes_root / case.name}: {'; '.join(missing)}")
 
     def test_feedback_hides_hidden_tests(self, pipeline_runs):
         """Feedback shows visible tests but no hidden test code, not even in tracebacks."""
-        run = pipeline_runs(FIXTURE)
+        run = pipeline_runs(DEFAULT, FIXTURE)
         run_nbgrader(run.course_dir, "generate_feedback", FIXTURE.name, "--force")
         for student in run.scores:
             path = run.course_dir / "feedback" / student / FIXTURE.name / "fixture.html"
@@ -143,6 +136,25 @@ class TestPipeline:
             leaks = [text for text in ("HIDDEN TESTS", "square({x}) should be", "idents = ")
                      if text in html]
             assert not leaks, f"{path} shows hidden test code: {leaks}"
+
+
+def _lacks(has_mistake: bool, alternatives: int, needed: int) -> str:
+    """What a solution cell's catalogue lacks, in words."""
+    parts = [] if has_mistake else ["no mistake"]
+    if alternatives < needed:
+        parts.append(f"{alternatives} of {needed} correct alternatives")
+    return ", ".join(parts)
+
+
+def _outputs(nb) -> str:
+    """All text and Markdown a notebook's cells output, joined."""
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            parts.append(out.get("text", ""))
+            parts.extend(str(v) for k, v in out.get("data", {}).items()
+                         if k in ("text/markdown", "text/plain"))
+    return "\n".join(parts)
 
 
 class TestConfig:
@@ -239,7 +251,8 @@ class TestParseMistake:
     @pytest.mark.parametrize("text, message", [
         ('LOSES = 1\n# %% grade_id: a\nx\n', "a docstring saying what the mistake is"),
         ('"""D."""\n# %% grade_id: a\nx\n', r"LOSES must be a number >= 0, .* \(got None\)"),
-        ('"""D."""\nLOSES = "3"\n# %% grade_id: a\nx\n', r"LOSES must be a number >= 0, .* \(got '3'\)"),
+        ('"""D."""\nLOSES = "3"\n# %% grade_id: a\nx\n',
+         r"LOSES must be a number >= 0, .* \(got '3'\)"),
         ('"""D."""\nLOSES = 1\n', "no '# %% grade_id: <id>' block"),
         ('"""D."""\nLOSES = 1\nimport os\n# %% grade_id: a\nx\n', "header may only set"),
         ('"""D."""\nLOSES = 1\n# %% grade_id: a\nx\n# %% grade_id: a\ny\n', "appears twice"),

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pipeline import (REPO, autograde, build_submission, generate_assignment, make_course,
+from grading.harness import (REPO, autograde, build_submission, generate_assignment, make_course,
                       read_notebooks, solution_cells, write_submission)
 
 ASSIGNMENT = "04-multiprocessing"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import REPO, list_assignments
+from grading.harness import REPO, list_assignments
 
 HINT = "release/ is out of sync with source/: run `make release`"
 pytestmark = pytest.mark.pipeline

@@ -12,7 +12,6 @@ submission (``zz-bystander``) is graded after all the hostile ones.
 from __future__ import annotations
 
 import copy
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,16 +20,14 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.utils import is_grade, is_solution
 
-from pipeline import (NotebookScore, load_mistakes, read_notebooks, read_scores, run_nbgrader,
-                      solution_cells, write_submission)
+from grading.harness import (NotebookScore, grading_seconds, load_mistakes, read_notebooks,
+                             read_scores, run_nbgrader, solution_cells, write_submission)
 
 from .cases import BROKEN_FILES, BUNDLES, BY_NAME, EXERCISE, NOTHING, Budget, Case, Exercise
 
 HERE = Path(__file__).parent
 BYSTANDER = "zz-bystander"
 RUN_MARKER = "ADVERSARIAL_RUN"  # set on nbgrader: every process it starts inherits it
-_RAN = re.compile(r"GuardedExecute: (?P<student>[^/\s]+)/(?P<notebook>\S+) ran in "
-                  r"(?P<seconds>[\d.]+) s")
 
 
 def specific_cases(assignment: str) -> dict[str, Case]:
@@ -220,8 +217,7 @@ def run_adversarial(course_dir: Path, assignment: str, marker: str = "", *,
         time.sleep(0.5)  # let killed processes leave the process table
         run.leftovers = marked_processes(marker, course_dir)
     run.returncode, run.output = result.returncode, result.stdout
-    run.seconds = {m["student"]: float(m["seconds"]) for m in _RAN.finditer(result.stdout)
-                   if m["notebook"] == run.notebook}
+    run.seconds = grading_seconds(result.stdout, run.notebook)
     students = sorted(p.parent.name for p in (course_dir / "submitted").glob(f"*/{assignment}"))
     run.scores = read_scores(course_dir, assignment, students)
     release = nbformat.read(course_dir / "release" / assignment / name, as_version=4)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import html
-import importlib.util
 import os
 import re
 import shutil
@@ -20,11 +19,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.autograding import MISSING as PROBLEM_MISSING
-from course.autograding import NOT_GRADED as PROBLEM_NOT_GRADED
-from course.autograding import find_problems
-from pipeline import (REPO, NbgraderError, list_assignments, load_config, make_course,
-                      read_notebooks, run_nbgrader)
+from grading.harness import (REPO, NbgraderError, list_assignments, load_config, make_course,
+                             read_notebooks, run_nbgrader)
+from grading.problems import MISSING as PROBLEM_MISSING
+from grading.problems import NOT_GRADED as PROBLEM_NOT_GRADED
+from grading import cli as grade
+from grading.problems import find_problems
 
 from .cases import BROKEN_FILES, BUNDLES, BY_NAME, MISSING, NOT_GRADED, NOTHING, ZERO
 from .harness import BYSTANDER, marked_processes, run_adversarial, specific_cases
@@ -274,9 +274,8 @@ class TestReports:
 
     @by_assignment
     def test_grade_script_lists_each_broken_notebook(self, adversarial_runs, assignment):
-        """scripts/grade.py's listing names each broken student, notebook and reason; exit 1."""
+        """`python -m grading`'s listing names each broken student, notebook and reason; exit 1."""
         run = adversarial_runs(assignment)
-        grade = _grade_script()
         problems = find_problems(run.course_dir, assignment, run.output)
         text = grade.listing(problems, [])
         for broken in BROKEN_FILES:
@@ -284,13 +283,6 @@ class TestReports:
                 assert f"broken-{broken.name} / {assignment} / {run.notebook}.ipynb: " in text, text
         assert "JSON" in text and "0 bytes" in text and "renamed?" in text, text
         assert grade.status(problems, []) == 1
-
-
-def _grade_script():
-    spec = importlib.util.spec_from_file_location("grade", REPO / "scripts" / "grade.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _hidden_lines(course: Path, assignment: str, notebook: str) -> list[str]:

@@ -1,13 +1,14 @@
 """Autograde every submission, then list, loudly, each notebook that could not be graded and why.
 
-    python scripts/grade.py [ASSIGNMENT ...] [--root=COURSE_DIR] [nbgrader options, e.g. --force]
+    python -m grading [ASSIGNMENT ...] [--root=COURSE_DIR] [nbgrader options, e.g. --force]
 
 Runs `nbgrader autograde` once per assignment (default: every assignment under submitted/),
-from the course root (default: this repository), showing its log as it goes. Afterwards it prints one line per problem,
-naming the student, the notebook and the reason (invalid JSON, a renamed or missing notebook,
-a kernel that could not run it), plus notes on graded notebooks whose kernel had to be
-restarted. It exits 1 when any notebook was not graded or is missing, or when nbgrader failed,
-so a grading run never ends in a silent 0 (`nbgrader export` then shows the same reasons).
+from the course root (default: the current directory), showing its log as it goes. Afterwards
+it prints one line per problem, naming the student, the notebook and the reason (invalid JSON,
+a renamed or missing notebook, a kernel that could not run it), plus notes on graded notebooks
+whose kernel had to be restarted. It exits 1 when any notebook was not graded or is missing,
+or when nbgrader failed, so a grading run never ends in a silent 0 (`nbgrader export` then
+shows the same reasons).
 """
 
 from __future__ import annotations
@@ -17,19 +18,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def main(argv: list[str]) -> int:
     """Grade, list the problems, and return the exit status."""
     roots = [arg.split("=", 1)[1] for arg in argv if arg.startswith("--root=")]
-    root = Path(roots[-1]).resolve() if roots else ROOT
+    root = Path(roots[-1] if roots else ".").resolve()
     options = [arg for arg in argv if arg.startswith("-") and not arg.startswith("--root=")]
     assignments = [arg for arg in argv if not arg.startswith("-")] or submitted_assignments(root)
     if not assignments:
         print("nothing to grade: submitted/<student>/<assignment>/ is empty")
         return 0
-    from course.autograding import find_problems  # imports nbgrader: after the argument check
+    from .problems import find_problems  # imports nbgrader: after the argument check
 
     problems, failed = [], []
     for assignment in assignments:
@@ -84,6 +83,3 @@ def status(problems, failed: list[str]) -> int:
     """1 when a notebook went ungraded or missing, or nbgrader failed; else 0."""
     return 1 if failed or any(p.serious for p in problems) else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

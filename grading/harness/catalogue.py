@@ -12,7 +12,8 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from .grading import NbgraderError, NotebookScore, autograde, generate_assignment, validate
+from .commands import NbgraderError, NotebookScore, autograde, generate_assignment
+from .commands import validate as validate_notebook
 from .mistakes import Mistake, MistakeFormatError, parse_mistake
 from .submissions import build_submission, read_notebooks, solution_cells, write_submission
 
@@ -56,6 +57,7 @@ class PipelineRun:
         broken: {mistake file name: why no submission could be built from it}.
         validation: {notebook: nbgrader's complaint} for source notebooks that failed validate.
         timings: seconds per step ("validate", "generate", "autograde").
+        seconds: {student: seconds autograde spent executing their submission}.
         solution_ids: {notebook: grade_ids of its solution cells}.
     """
 
@@ -66,6 +68,7 @@ class PipelineRun:
     broken: dict[str, str] = field(default_factory=dict)
     validation: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
     solution_ids: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -129,6 +132,7 @@ def expected_scores(max_scores: dict[str, float], mistake: Mistake | None = None
 
 
 def run_pipeline(assignment: Assignment, course_dir: Path, *, generate: bool = True,
+                 mistakes: bool = True, validate: bool = True,
                  timeout: float = 900) -> PipelineRun:
     """Validate, generate, build every catalogue submission and autograde them in one run.
 
@@ -136,27 +140,32 @@ def run_pipeline(assignment: Assignment, course_dir: Path, *, generate: bool = T
         assignment: the assignment to prove.
         course_dir: a scratch course holding source/<name> (see grading.make_course).
         generate: run generate_assignment first (False when release/<name> is already fresh).
+        mistakes: grade the catalogue's entries too (else only the solution and the stub).
+        validate: run `nbgrader validate` on the source notebooks first.
         timeout: seconds allowed for each nbgrader command.
 
     Returns:
         The PipelineRun; problems are recorded in it rather than raised, so each test can
-        report the part it testing.
+        report the part it checks.
 
     Raises:
         NbgraderError: generate_assignment or autograde failed outright.
     """
     run = PipelineRun(assignment, course_dir)
     name = assignment.name
-    run.timings["validate"] = _validate_all(run, course_dir / "source" / name, timeout)
+    if validate:
+        run.timings["validate"] = _validate_all(run, course_dir / "source" / name, timeout)
     if generate:
         run.timings["generate"] = generate_assignment(course_dir, name, timeout=timeout)
-    catalogue = build_catalogue(course_dir, name, _parse_all(run, assignment.mistake_files()))
+    entries = _parse_all(run, assignment.mistake_files()) if mistakes else []
+    catalogue = build_catalogue(course_dir, name, entries)
     run.broken.update(catalogue.broken)
     run.mistakes = catalogue.mistakes
     for student, notebooks in catalogue.submissions.items():
         write_submission(course_dir, name, student, notebooks)
     started = time.perf_counter()
-    run.scores = autograde(course_dir, name, sorted(catalogue.submissions), timeout=timeout)
+    run.scores = autograde(course_dir, name, sorted(catalogue.submissions), timeout=timeout,
+                           seconds=run.seconds)
     run.timings["autograde"] = time.perf_counter() - started
     run.solution_ids = {nb: list(solution_cells(source))
                         for nb, source in read_notebooks(assignment.source).items()}
@@ -168,7 +177,7 @@ def _validate_all(run: PipelineRun, source: Path, timeout: float) -> float:
     started = time.perf_counter()
     for path in sorted(source.glob("*.ipynb")):
         try:
-            validate(run.course_dir, path.relative_to(run.course_dir), timeout=timeout)
+            validate_notebook(run.course_dir, path.relative_to(run.course_dir), timeout=timeout)
         except NbgraderError as error:
             run.validation[path.name] = str(error)
     return time.perf_counter() - started

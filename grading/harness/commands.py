@@ -8,6 +8,7 @@ it creates a gradebook, and fails half-way without it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,9 +16,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
 from nbformat import read as read_notebook
 from traitlets.config.loader import PyFileConfigLoader
+
+from ..processes import kill_tree
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = "nbgrader_config.py"
@@ -119,12 +121,12 @@ def run_nbgrader(course_dir: Path | str, *args: str, timeout: float = 600,
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_tree(process.pid)
+        kill_tree(process.pid)
         output, _ = process.communicate()
         raise NbgraderError(f"`nbgrader {' '.join(args)}` did not finish within {timeout} s:\n"
                             f"{_tail(output)}") from None
     except BaseException:  # e.g. pytest-timeout or Ctrl-C: leave no nbgrader or kernel behind
-        _kill_tree(process.pid)
+        kill_tree(process.pid)
         raise
     result = subprocess.CompletedProcess(command, process.returncode, output, None)
     result.elapsed = time.perf_counter() - started
@@ -157,7 +159,8 @@ def generate_assignment(course_dir: Path | str, assignment: str = "*", *,
 
 
 def autograde(course_dir: Path | str, assignment: str, students: list[str] | None = None, *,
-              timeout: float = 600, check: bool = True) -> dict[str, dict[str, NotebookScore]]:
+              timeout: float = 600, check: bool = True, seconds: dict[str, float] | None = None
+              ) -> dict[str, dict[str, NotebookScore]]:
     """Autograde every submission of an assignment in one nbgrader run and read the grades.
 
     Args:
@@ -166,6 +169,7 @@ def autograde(course_dir: Path | str, assignment: str, students: list[str] | Non
         students: whose grades to return (default: every submitted student).
         timeout: seconds for the whole run.
         check: raise if nbgrader reports an error for any submission.
+        seconds: a dict to fill with {student: seconds their notebooks took to execute}.
 
     Returns:
         {student: {notebook name without .ipynb: NotebookScore}}; a student nbgrader could not
@@ -174,11 +178,29 @@ def autograde(course_dir: Path | str, assignment: str, students: list[str] | Non
     Raises:
         NbgraderError: nbgrader failed (when check is true) or ran out of time.
     """
-    run_nbgrader(course_dir, "autograde", assignment, "--force", timeout=timeout, check=check)
+    result = run_nbgrader(course_dir, "autograde", assignment, "--force", timeout=timeout,
+                          check=check)
+    if seconds is not None:
+        seconds.update(grading_seconds(result.stdout))
     if students is None:
         students = sorted(p.parent.name for p in
                           Path(course_dir, "submitted").glob(f"*/{assignment}"))
     return read_scores(course_dir, assignment, students)
+
+
+_RAN = re.compile(r"GuardedExecute: (?P<student>[^/\s]+)/(?P<notebook>\S+) ran in "
+                  r"(?P<seconds>[\d.]+) s")
+
+
+def grading_seconds(log: str, notebook: str | None = None) -> dict[str, float]:
+    """{student: seconds GuardedExecute spent running their notebooks (or only *notebook*)},
+    read from autograde's log."""
+    seconds: dict[str, float] = {}
+    for match in _RAN.finditer(log):
+        if notebook is not None and match["notebook"] != notebook:
+            continue
+        seconds[match["student"]] = seconds.get(match["student"], 0.0) + float(match["seconds"])
+    return seconds
 
 
 def read_scores(course_dir: Path | str, assignment: str,
@@ -230,21 +252,6 @@ def _environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
-
-
-def _kill_tree(pid: int) -> None:
-    """Kill a process and all its descendants; kernels run in sessions of their own."""
-    try:
-        parent = psutil.Process(pid)
-        processes = parent.children(recursive=True) + [parent]
-    except psutil.NoSuchProcess:
-        return
-    for process in processes:
-        try:
-            process.kill()
-        except psutil.NoSuchProcess:
-            pass
-    psutil.wait_procs(processes, timeout=10)
 
 
 def _tail(output: str, lines: int = 80) -> str:

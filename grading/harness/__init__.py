@@ -15,9 +15,9 @@ Build submissions from a release notebook, autograde them in a scratch course, r
 
 from .catalogue import (SOLUTION, STUB, Assignment, Catalogue, PipelineRun, build_catalogue,
                         expected_scores, run_pipeline)
-from .grading import (REPO, CellScore, NbgraderError, NotebookScore, autograde,
-                      generate_assignment, list_assignments, load_config, make_course,
-                      read_scores, run_nbgrader, validate)
+from .commands import (REPO, CellScore, NbgraderError, NotebookScore, autograde,
+                       generate_assignment, grading_seconds, list_assignments, load_config,
+                       make_course, read_scores, run_nbgrader, validate)
 from .mistakes import Mistake, MistakeFormatError, load_mistakes, parse_mistake
 from .submissions import (build_submission, read_notebooks, solution_cells, solution_ids,
                           solution_text, write_submission)
@@ -26,7 +26,8 @@ __all__ = [
     "SOLUTION", "STUB", "Assignment", "Catalogue", "PipelineRun", "build_catalogue",
     "expected_scores", "run_pipeline",
     "REPO", "CellScore", "NbgraderError", "NotebookScore", "autograde", "generate_assignment",
-    "list_assignments", "load_config", "make_course", "read_scores", "run_nbgrader", "validate",
+    "grading_seconds", "list_assignments", "load_config", "make_course", "read_scores",
+    "run_nbgrader", "validate",
     "Mistake", "MistakeFormatError", "load_mistakes", "parse_mistake",
     "build_submission", "read_notebooks", "solution_cells", "solution_ids", "solution_text",
     "write_submission",

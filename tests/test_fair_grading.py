@@ -1,0 +1,63 @@
+"""Fair grading: every catalogued submission's visible tests get the same verdict from autograde as
+in the student's own kernel after *Restart and Run All*.
+
+For each lesson, each submission the pipeline graded (solution, stub, every catalogue entry) is
+also run top to bottom in a plain kernel with nbclient, as a student would; for every visible
+test, pass or fail must agree with autograde's verdict on that test's visible part
+(grading/harness/fairness.py says how the autograded verdict is read).
+"""
+
+from __future__ import annotations
+
+import time
+
+import nbformat
+import pytest
+
+from assignments import DEFAULT, LESSONS
+from grading.harness import SOLUTION, STUB
+from grading.harness.fairness import compare, graded_verdicts, run_in_kernels
+
+PARALLEL = 2  # kernels at once: lessons mostly wait on sleeps, barriers and pools
+
+
+def _entries():
+    return [pytest.param(case, student, id=f"{case.name}/{student}") for case in LESSONS
+            for student in [SOLUTION, STUB] + [f"mistake-{p.stem}" for p in case.mistake_files()]]
+
+
+@pytest.fixture(scope="session")
+def student_runs(pipeline_runs, timings):
+    """runs(case): {student: {notebook: {grade_id: Verdict}}} from plain kernels, made once."""
+    cache: dict[str, dict] = {}
+
+    def get(case):
+        if case.name not in cache:
+            run = pipeline_runs(DEFAULT, case)
+            folders = {student: run.course_dir / "submitted" / student / case.name
+                       for student in run.scores}
+            started = time.perf_counter()
+            cache[case.name] = run_in_kernels(folders, parallel=PARALLEL)
+            timings.append((f"{case.name}: {len(folders)} submissions run in plain kernels",
+                            time.perf_counter() - started))
+        return cache[case.name]
+
+    return get
+
+
+@pytest.mark.pipeline
+@pytest.mark.timeout(3600)
+@pytest.mark.parametrize("case, student", _entries())
+def test_visible_verdicts_match_autograde(case, student, pipeline_runs, student_runs):
+    """Each visible test passes in the student's kernel exactly when autograde passes it."""
+    run = pipeline_runs(DEFAULT, case)
+    assert student in run.scores, f"{student} was not graded (see tests/test_pipeline.py)"
+    in_kernel = student_runs(case)[student]
+    mismatches = []
+    for notebook, verdicts in in_kernel.items():
+        graded = run.course_dir / "autograded" / student / case.name / f"{notebook}.ipynb"
+        found = compare(verdicts, graded_verdicts(nbformat.read(graded, as_version=4)))
+        mismatches += [f"{notebook}: {line}" for line in found]
+    assert not mismatches, (
+        f"{case.name}/{student}: visible tests judged differently in the student's kernel and by "
+        "autograde:\n  " + "\n  ".join(mismatches))
