@@ -37,24 +37,7 @@ def _watched() -> tuple[str, ...]:
     names = [f"course.testing:{name}" for name in testing.__all__
              if name not in ("fingerprint", "verify_fingerprint")]
     return _WATCHED_STDLIB + tuple(names) + (
-        "course.testing:JobTracker.wrap", "course.testing:JobTracker.timeline",
-        "course.testing:ContendedLocks.install") + _lesson_objects()
-
-
-def _lesson_objects() -> tuple[str, ...]:
-    """Methods of the lesson packages' domain classes already imported (the setup cell imports
-    its lesson before taking the fingerprint): a patched ``Account.read`` would hide a race.
-    Only modules already loaded are looked at: the tests' helpers never import a lesson."""
-    names = []
-    for module_name, module in list(sys.modules.items()):
-        if not module_name.startswith("course.lessons.") or module is None:
-            continue
-        for class_name in getattr(module, "__all__", ()):
-            cls = getattr(module, class_name, None)
-            if isinstance(cls, type) and cls.__module__ == module_name:
-                names += [f"{module_name}:{class_name}.{attr}" for attr, value in vars(cls).items()
-                          if not attr.startswith("__") and callable(value)]
-    return tuple(sorted(names))
+        "course.testing:JobTracker.wrap", "course.testing:JobTracker.timeline")
 
 
 def fingerprint() -> Mapping[str, Any]:
