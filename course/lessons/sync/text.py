@@ -179,7 +179,7 @@ def deadlock_reading(crossed: Sequence[str], crossed_s: float, ordered: Sequence
         head = (f"In opposite orders, **{gave_up} of {len(crossed)} threads gave up** after "
                 f"{crossed_s:.2f} s: each held one lock and waited for the other's, until one ran "
                 f"out of patience ({patience_s:g} s) and let go, so the other could finish. ")
-    return (head + "Without a time limit, they would wait for ever. In one fixed order, "
+    return (head + "Without a time limit, they would wait forever. In one fixed order, "
             f"{moved} of {len(ordered)} moved, in {ordered_s * 1e3:.0f} ms: the second thread "
             "waited for the first lock instead of taking the other one, so no cycle of waits "
             "could form.")
