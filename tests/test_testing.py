@@ -247,7 +247,8 @@ class TestRaceReport:
         racy = RaceReport(4, 20, (80, 80), (23, 81))
         assert clean.lost == (0, 0) and not clean.raced and clean.trials == 2
         assert racy.lost == (57, -1) and racy.raced
-        assert clean.summary() == "4 threads x 20 updates, 2 trial(s): every update counted (80 each time)"
+        assert clean.summary() == ("4 threads x 20 updates, 2 trial(s): every update counted "
+                                   "(80 each time)")
         assert racy.summary() == "4 threads x 20 updates, 2 trial(s): expected 80, got 23, 81"
 
 

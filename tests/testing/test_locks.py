@@ -1,4 +1,4 @@
-"""Tests for course.testing.locks: ContendedLocks make lock-ordering and check-then-act bugs certain."""
+"""Tests for course.testing.locks: ContendedLocks make ordering and check-then-act bugs certain."""
 
 import threading
 

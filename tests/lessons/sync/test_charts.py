@@ -26,7 +26,7 @@ class TestCappedFinding:
 
 class TestPlotCapped:
     def test_draws_lanes_profile_and_cap(self):
-        """A figure with the lanes, the jobs at once and a dashed cap line, titled by the finding."""
+        """A figure with the lanes, the jobs at once and a dashed cap line, titled as found."""
         fig = plot_capped(JOBS, 2, title="three jobs")
         assert isinstance(fig, Figure)
         lanes, count = fig.axes
