@@ -19,6 +19,8 @@ BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
 LAB_READY := $(VENV)/.lab-extensions
 CHROMIUM := /usr/bin/chromium
+# JupyterHub's proxy, for the hub round-trip test (tests/deploy/): from npm, into the venv.
+PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 # Two pytest workers: grading waits on kernels and sleeps as much as it computes.
 TEST_WORKERS ?= 2
 
@@ -63,7 +65,10 @@ lab: $(LAB_READY)
 	    $(if $(PORT),--port=$(PORT)) $(if $(IP),--ip=$(IP)) $(LAB_ARGS)
 
 # The free-threaded kernel is built once (about 4 minutes) and reused: the lessons are graded on it too.
-test: $(INSTALLED) freethreaded
+$(PROXY):
+	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@5
+
+test: $(INSTALLED) freethreaded $(PROXY)
 	@if [ ! -x $(CHROMIUM) ]; then \
 	    if [ -n "$(AS_ROOT)" ]; then \
 	        export DEBIAN_FRONTEND=noninteractive; \

@@ -16,6 +16,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from grading.execute import GuardedExecute
 from grading.export import ProblemsCsvExport
 from grading.feedback import ClearHiddenTracebacks
+from grading.late import LatePenalty
 from grading.lesson_cells import SkipLessonCells
 from grading.sanitize import RestoreCells
 
@@ -34,11 +35,20 @@ c.CourseDirectory.ignore = [
 # file never creates it (docs/instructor-guide.md says how to set one up).
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
 
-# `nbgrader zip_collect <assignment>`: one archive per student, named <student id>.zip, goes in
-# downloaded/<assignment>/archive/; its notebooks land in submitted/<student id>/<assignment>/.
+# `nbgrader zip_collect <assignment>`: one archive per student goes in
+# downloaded/<assignment>/archive/, named <student id>.zip, or <student id>--<UTC time>.zip with
+# the time it was handed in (20261207T173000Z) so late submissions are caught; its notebooks land
+# in submitted/<student id>/<assignment>/.
 c.FileNameCollectorPlugin.named_regexp = (
-    r".*/extracted/(?P<student_id>[^/]+)/(?:.*/)?(?P<file_id>[^/]+\.ipynb)$"
+    r".*/extracted/(?P<student_id>[^/]+?)(?:--(?P<timestamp>\d{8}T\d{6}Z))?/(?:.*/)?"
+    r"(?P<file_id>[^/]+\.ipynb)$"
 )
+
+# Late submissions (due dates: `nbgrader db assignment add <name> --duedate="..."`): 10% of the
+# score per started day late, at most 50%. grading/late.py.
+c.AssignLatePenalties.plugin_class = LatePenalty
+c.LatePenalty.percent_per_day = 10.0
+c.LatePenalty.max_percent = 50.0
 
 # Release stub of every solution region; the lessons' self-checks expect NotImplementedError.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -68,7 +68,7 @@ class Lane:
         self.tid = threading.get_native_id()
         self.spans: list[tuple[int, int, str]] = []
         # Recorded in the worker so the parent can align a child's clock with its own.
-        self.clock_pair = (time.time_ns(), time.perf_counter_ns())
+        self.clock_pair = clock_pair()
         self.launch_ns = launch_ns
         self.cpu_ns: int | None = None
         self.cpu_start_ns = time.thread_time_ns()
@@ -423,13 +423,19 @@ def _parse_row(row: Sequence) -> tuple[str, int, int, str]:
     return str(lane), round(start * 1e9), round(end * 1e9), kind
 
 
+def clock_pair(tries: int = 3) -> tuple[int, int]:
+    """(time_ns, perf_counter_ns) read together: the tightest of a few tries skips a preemption."""
+    reads = [(time.perf_counter_ns(), time.time_ns(), time.perf_counter_ns()) for _ in range(tries)]
+    before, wall, after = min(reads, key=lambda r: r[2] - r[0])
+    return wall, (before + after) // 2
+
+
 def _aligned(lane: dict) -> dict:
     """Shift a child process's spans onto the parent's perf_counter clock when they differ."""
     if lane.get("clock_pair") is None:
         return lane
-    child_wall, child_perf = lane["clock_pair"]
-    parent_perf_at_child_wall = time.perf_counter_ns() - (time.time_ns() - child_wall)
-    offset = parent_perf_at_child_wall - child_perf
+    (child_wall, child_perf), (wall, perf) = lane["clock_pair"], clock_pair()
+    offset = perf - (wall - child_wall) - child_perf  # the parent's clock minus the child's
     if abs(offset) <= CLOCK_SHIFT_THRESHOLD_NS:
         return lane
     shifted = dict(lane)

@@ -31,8 +31,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from anywhere: `course` and tests/browser/ live here
 
 import course  # noqa: E402
-from course import demos, gil, mp  # noqa: E402
+from course import demos, gil  # noqa: E402
+from course.lessons import processes  # noqa: E402
 from course.lessons import sync as lesson3  # noqa: E402
+from course.start_methods import default_start_method  # noqa: E402
 from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course  # noqa: E402
 from tests.browser.notebook import open_notebook, run_all  # noqa: E402
 
@@ -189,20 +191,25 @@ def semaphore():
     return fig, lesson3.capped_finding(timeline, 3).replace("Semaphore(3): ", "")
 
 
+def amdahl(p: float, n: int) -> float:
+    """Amdahl's law, as lesson 4 writes it in plain Python."""
+    return 1 / ((1 - p) + p / n)
+
+
 def pool_oversubscribed():
     """Lesson 4: a Pool with twice as many workers as cores, against Amdahl's prediction."""
     cores = course.usable_cores()
-    baseline = mp.pool_run(1, tasks=16, task_ms=25)
-    fit = _overlapping(lambda: mp.pool_run(cores, tasks=16, task_ms=25),
+    baseline = processes.pool_run(1, tasks=16, task_ms=25)
+    fit = _overlapping(lambda: processes.pool_run(cores, tasks=16, task_ms=25),
                        lambda r: r.timeline.metrics().share_2_running, f"a pool of {cores}")
-    crowded = _overlapping(lambda: mp.pool_run(2 * cores, tasks=16, task_ms=25),
+    crowded = _overlapping(lambda: processes.pool_run(2 * cores, tasks=16, task_ms=25),
                            lambda r: r.timeline.metrics().share_2_running,
                            f"a pool of {2 * cores}")
     speedups = {1: 1.0, cores: baseline.wall_s / fit.wall_s,
                 2 * cores: baseline.wall_s / crowded.wall_s}
-    fig = mp.plot_pool_run(crowded, baseline, {n: speedups[n] for n in (1, cores)})
+    fig = processes.plot_pool_run(crowded, baseline, {n: speedups[n] for n in (1, cores)}, amdahl)
     text = ", ".join(f"{n} workers {s:.2f}x" for n, s in speedups.items())
-    predicted = mp.amdahl_prediction(baseline, 2 * cores, cores)
+    predicted = processes.predicted_speedup(amdahl, baseline, 2 * cores, cores)
     return fig, (f"{text} (Amdahl at {2 * cores}: {predicted:.2f}x); at most "
                  f"{crowded.timeline.metrics().max_running} running at once")
 
@@ -340,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     if LAB in names and not CHROMIUM.exists():
         parser.error(f"{CHROMIUM} is missing: install Debian's chromium, or pass --no-lab")
     print(f"before: {_load_note()}; Python {sys.version.split()[0]}, "
-          f"start method {mp.context().get_start_method()}", flush=True)
+          f"start method {default_start_method()}", flush=True)
     total = render(names, args.out.resolve())
     print(f"after: {_load_note()}; {len(names)} pictures, {total / 1024:.0f} KB in all")
     return 0

@@ -2,7 +2,7 @@
 
 Under spawn (the default on macOS and Windows) and forkserver (Linux's default from Python 3.14)
 workers import what they run, so a lesson that only works under fork would pass here by luck.
-``COURSE_START_METHOD`` makes course.mp set the start method when the lesson imports it.
+``COURSE_START_METHOD`` makes the setup cell (``lesson.use_start_method()``) set the start method.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""One package per lesson, split by concern: measure, charts, text, explore, domain objects."""
+"""One package per lesson: the instruments each lesson notebook imports as `lesson`."""

@@ -6,6 +6,7 @@ what was expected, what came back and what to try; every wait is bounded.
     testing.finishes_within(student_fn, 5, *args)       # "did not finish within 5 s: deadlock?"
     tracker = testing.JobTracker(); job = tracker.wrap(job)
     testing.assert_overlap(tracker.timeline(), at_least=3)
+    testing.processes_end_within(student_fn, 10, *args)  # ... and no process left running
 """
 
 from .bounds import finishes_within
@@ -15,6 +16,7 @@ from .events import CountingEvent, StopAfter
 from .jobs import JobTracker
 from .locks import ContendedLocks
 from .messages import assert_equal
+from .processes import WatchedContext, fresh_context, meet_in_lane, processes_end_within
 from .races import RaceReport, assert_no_lost_updates, race_probe
 from .raising import assert_raises
 from .recordings import assert_each_job_recorded
@@ -31,6 +33,7 @@ __all__ = [
     "JobTracker",
     "ContendedLocks",
     "assert_equal",
+    "WatchedContext", "fresh_context", "meet_in_lane", "processes_end_within",
     "RaceReport", "assert_no_lost_updates", "race_probe",
     "assert_raises",
     "assert_each_job_recorded",

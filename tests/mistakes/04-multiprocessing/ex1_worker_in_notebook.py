@@ -1,6 +1,6 @@
 """Sends a helper defined in the notebook to the pool: spawn workers cannot find it and the map
 never finishes (each test cell costs its time bound, and the pool is terminated)."""
-LOSES = 3  # parallel_map_keeps_order, parallel_map_spreads_work
+LOSES = 3  # every test cell of the exercise
 
 # %% grade_id: parallel_map
 def apply_to(pair):
@@ -12,6 +12,6 @@ def parallel_map(func, items, workers=2, context=None):
     """Return [func(item) for item in items], computed in a pool of worker processes, in order."""
     if workers < 1:
         raise ValueError(f"workers must be >= 1 (got {workers})")
-    ctx = context if context is not None else multiprocessing.get_context()
-    with ctx.Pool(workers) as pool:
+    context = context if context is not None else multiprocessing.get_context()
+    with context.Pool(workers) as pool:
         return pool.map(apply_to, [(func, item) for item in items])

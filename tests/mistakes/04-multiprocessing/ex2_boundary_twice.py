@@ -1,5 +1,5 @@
-"""Treats hi as included: each range runs to hi + 1, so a prime on a boundary is counted twice."""
-LOSES = 2  # count_primes_edge_cases, count_primes_in_processes
+"""Treats hi as included: each range runs to hi + 1, so a number on a boundary is counted twice."""
+LOSES = 2  # count_primes_even_ranges, count_primes_edge_cases
 
 # %% grade_id: count_primes
 def count_primes(n, workers=2, context=None, count=mp_work.count_primes_between):
@@ -11,6 +11,6 @@ def count_primes(n, workers=2, context=None, count=mp_work.count_primes_between)
     bounds = [i * n // workers for i in range(workers + 1)]
     ranges = [(lo, hi + 1) for lo, hi in zip(bounds, bounds[1:])]
     ranges[-1] = (ranges[-1][0], n)
-    ctx = context if context is not None else multiprocessing.get_context()
-    with ctx.Pool(workers) as pool:
+    context = context if context is not None else multiprocessing.get_context()
+    with context.Pool(workers) as pool:
         return sum(pool.starmap(count, ranges))

@@ -1,6 +1,5 @@
-"""Gives every range n // workers numbers: when n is not divisible by workers, the numbers
-at the end are never counted."""
-LOSES = 2  # count_primes_edge_cases, count_primes_in_processes
+"""Gives every worker n // workers numbers: the last n % workers numbers are never counted."""
+LOSES = 2  # count_primes_even_ranges, count_primes_edge_cases
 
 # %% grade_id: count_primes
 def count_primes(n, workers=2, context=None, count=mp_work.count_primes_between):
@@ -11,6 +10,6 @@ def count_primes(n, workers=2, context=None, count=mp_work.count_primes_between)
         return 0
     size = n // workers
     ranges = [(i * size, (i + 1) * size) for i in range(workers)]
-    ctx = context if context is not None else multiprocessing.get_context()
-    with ctx.Pool(workers) as pool:
+    context = context if context is not None else multiprocessing.get_context()
+    with context.Pool(workers) as pool:
         return sum(pool.starmap(count, ranges))

@@ -1,0 +1,11 @@
+"""Delegates to the lesson's helper: counts the whole range in this process with one call."""
+LOSES = 1  # count_primes_even_ranges
+
+# %% grade_id: count_primes
+def count_primes(n, workers=2, context=None, count=mp_work.count_primes_between):
+    """Count the primes below n, splitting [0, n) into `workers` ranges counted in parallel."""
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1 (got {workers})")
+    if n < 2:
+        return 0
+    return count(0, n)

@@ -1,0 +1,18 @@
+"""Correct: joins every process before reading the lanes, which works because a lane is small
+(a process that put small items on a queue can end before they are read)."""
+LOSES = 0
+
+# %% grade_id: chart_processes
+def chart_processes(jobs, context=None, work=mp_work.report_lane):
+    """Run work(lanes, f"worker {n}", job) in a new process per job; return the Recorder's timeline."""
+    context = context if context is not None else multiprocessing.get_context()
+    rec = course.Recorder()
+    lanes = context.Queue()
+    processes = [context.Process(target=work, args=(lanes, f"worker {n}", job))
+                 for n, job in enumerate(jobs)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+    rec.add([lanes.get(timeout=60) for _ in processes])
+    return rec.timeline()
