@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))  # the nbgrader pipeline harness lives in tests/pipeline
+sys.path.insert(0, str(REPO))  # the nbgrader harness is grading.harness, in this repository
 
 import course  # noqa: E402
 from course import testing  # noqa: E402
@@ -59,8 +59,8 @@ def stop_load(busy: list[subprocess.Popen]) -> None:
 # --- grading ---------------------------------------------------------------------------------
 def grade_solutions(assignments: list[str], runs: int) -> bool:
     """Autograde each assignment's solution *runs* times; print full marks N/N."""
-    from pipeline import (autograde, build_submission, generate_assignment, make_course,
-                          read_notebooks, solution_cells, write_submission)
+    from grading.harness import (autograde, build_submission, generate_assignment, make_course,
+                                 read_notebooks, solution_cells, write_submission)
 
     ok = True
     with tempfile.TemporaryDirectory(prefix="flake-check-") as scratch:
@@ -91,7 +91,7 @@ def grade_solutions(assignments: list[str], runs: int) -> bool:
 # --- probes ----------------------------------------------------------------------------------
 def answer(path_or_source: str | Path, grade_id: str) -> dict:
     """The names a solution cell defines: a catalogued mistake's block or the source's answer."""
-    from pipeline import parse_mistake, read_notebooks, solution_cells
+    from grading.harness import parse_mistake, read_notebooks, solution_cells
 
     if isinstance(path_or_source, Path):
         text = parse_mistake(path_or_source).cells[grade_id]
@@ -184,14 +184,14 @@ class _Locked(lesson.SlowCounter):
 
 def probes(runs: int, false_alarm_runs: int, deadlock_runs: int, bound: float):
     """(name, probe, expected flag, runs): a miss is a run whose flag differs."""
-    lesson = "03-synchronization"
-    mistakes = REPO / "tests" / "mistakes" / lesson
+    assignment = "03-synchronization"
+    mistakes = REPO / "tests" / "mistakes" / assignment
     no_lock = answer(mistakes / "ex1_no_lock.py", "safe_account")["SafeAccount"]
     outside = answer(mistakes / "ex1_check_outside_lock.py", "safe_account")["SafeAccount"]
     opposite = answer(mistakes / "ex2_opposite_order.py", "transfer")["transfer"]
     checked_early = answer(mistakes / "ex2_check_before_locks.py", "transfer")["transfer"]
-    safe = answer(lesson, "safe_account")["SafeAccount"]
-    ordered = answer(lesson, "transfer")["transfer"]
+    safe = answer(assignment, "safe_account")["SafeAccount"]
+    ordered = answer(assignment, "transfer")["transfer"]
     return [
         ("race_probe: counter without a lock",
          lambda: testing.race_probe(lesson.SlowCounter).raced,
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-probes", action="store_true")
     parser.add_argument("--only", default="", help="run only the probes whose name has this")
     args = parser.parse_args(argv)
-    from pipeline import list_assignments
+    from grading.harness import list_assignments
 
     assignments = args.assignments or list_assignments(REPO / "source")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the load on the way out
