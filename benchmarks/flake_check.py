@@ -15,9 +15,11 @@ loaded 2-core machine), it
 
 Under load a probe run takes 30-100 ms and a lesson submission 5-40 s, so the defaults take
 about an hour on 2 cores; --runs 10 takes about 40 minutes. The probes mirror lesson 3's test cells:
-the lost-update check every counter and account test relies on, the overdraw check, and the
-opposite-order-locking deadlock (bounded at --deadlock-bound seconds instead of the test's 5 s:
-a deadlock here happens within milliseconds or not at all).
+the lost-update check every counter and account test relies on, the overdraw checks (one coin
+withdrawn by 8 threads, one transfer's worth moved by 8 threads) and the opposite-order-locking
+deadlock, the last three on ``testing.ContendedLocks`` as the tests use them (the deadlock bounded
+at --deadlock-bound seconds instead of the test's 5 s: it happens within milliseconds or not at
+all).
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))  # the nbgrader pipeline harness lives in tests/pipeline
+sys.path.insert(0, str(REPO))  # the nbgrader harness is grading.harness, in this repository
 
 import course  # noqa: E402
-from course import testing, sync  # noqa: E402
+from course import testing  # noqa: E402
+from course.lessons import sync as lesson  # noqa: E402
 from course.timeline import usable_cores  # noqa: E402
 
 
@@ -56,8 +59,8 @@ def stop_load(busy: list[subprocess.Popen]) -> None:
 # --- grading ---------------------------------------------------------------------------------
 def grade_solutions(assignments: list[str], runs: int) -> bool:
     """Autograde each assignment's solution *runs* times; print full marks N/N."""
-    from pipeline import (autograde, build_submission, generate_assignment, make_course,
-                          read_notebooks, solution_cells, write_submission)
+    from grading.harness import (autograde, build_submission, generate_assignment, make_course,
+                                 read_notebooks, solution_cells, write_submission)
 
     ok = True
     with tempfile.TemporaryDirectory(prefix="flake-check-") as scratch:
@@ -88,15 +91,15 @@ def grade_solutions(assignments: list[str], runs: int) -> bool:
 # --- probes ----------------------------------------------------------------------------------
 def answer(path_or_source: str | Path, grade_id: str) -> dict:
     """The names a solution cell defines: a catalogued mistake's block or the source's answer."""
-    from pipeline import parse_mistake, read_notebooks, solution_cells
+    from grading.harness import parse_mistake, read_notebooks, solution_cells
 
     if isinstance(path_or_source, Path):
         text = parse_mistake(path_or_source).cells[grade_id]
     else:
         notebook = next(iter(read_notebooks(REPO / "source" / path_or_source).values()))
         text = solution_cells(notebook)[grade_id]
-    namespace = {"testing": testing, "sync": sync, "course": course, "threading": threading,
-                 "time": time, "queue": queue}
+    namespace = {"testing": testing, "lesson": lesson, "course": course,
+                 "threading": threading, "time": time, "queue": queue}
     exec(compile(text, f"<{grade_id}>", "exec"), namespace)
     return namespace
 
@@ -112,39 +115,64 @@ def lost_updates(account_class) -> bool:
 
 
 def overdraws(account_class) -> bool:
-    """Lesson 3's hidden overdraw probe: 80 withdrawals of 1 from 40; True when any trial
-    ended anywhere but 0."""
+    """Lesson 3's hidden one-coin probe: 8 threads withdraw 1 from a balance of 1 on contended
+    locks; True when any trial ended anywhere but 0."""
+    def one_coin():
+        account = account_class(1)
+        testing.ContendedLocks(8).install(account)
+        return account
+
     def withdraw_or_refuse(account, worker):
         try:
             account.withdraw(1)
         except ValueError:
             pass
 
-    report = testing.race_probe(lambda: account_class(40), withdraw_or_refuse,
-                               lambda a: a.balance, gain=-0.5, trials=5)
+    report = testing.race_probe(one_coin, withdraw_or_refuse, lambda a: a.balance, threads=8,
+                               iterations=1)
+    return set(report.observed) != {0}
+
+
+def transfers_overdraw(transfer) -> bool:
+    """Lesson 3's transfers_never_overdraw: 8 transfers of 5 from a balance of 5; True when
+    any trial left A anywhere but 0."""
+    def enough_for_one():
+        pair = lesson.Account(5, "A"), lesson.Account(0, "B")
+        testing.ContendedLocks(8).install(*pair)
+        return pair
+
+    def try_transfer(pair, worker):
+        try:
+            transfer(pair[0], pair[1], 5)
+        except ValueError:
+            pass
+
+    report = testing.race_probe(enough_for_one, try_transfer, lambda pair: pair[0].balance,
+                               threads=8, iterations=1)
     return set(report.observed) != {0}
 
 
 def deadlocks(transfer, bound: float) -> bool:
     """Lesson 3's transfers_both_ways_finish (bounded at *bound* s): True when it flags them."""
+    def two_accounts():
+        pair = lesson.Account(100, "A"), lesson.Account(100, "B")
+        testing.ContendedLocks(4).install(*pair)
+        return pair
+
     def opposing(pair, worker):
         source, target = pair if worker % 2 == 0 else pair[::-1]
         transfer(source, target, 1)
 
     try:
-        testing.assert_no_lost_updates(lambda: (sync.Account(100, "A"), sync.Account(100, "B")),
-                                      opposing, lambda p: p[0].balance + p[1].balance, gain=0,
+        testing.assert_no_lost_updates(two_accounts, opposing,
+                                      lambda p: p[0].balance + p[1].balance, gain=0,
                                       timeout=bound)
     except AssertionError:
         return True
     return False
 
 
-class _Unlocked(testing.SlowCounter):
-    """A counter with no lock (SlowCounter's own increment)."""
-
-
-class _Locked(testing.SlowCounter):
+class _Locked(lesson.SlowCounter):
     def __init__(self):
         super().__init__()
         self._lock = threading.Lock()
@@ -156,15 +184,17 @@ class _Locked(testing.SlowCounter):
 
 def probes(runs: int, false_alarm_runs: int, deadlock_runs: int, bound: float):
     """(name, probe, expected flag, runs): a miss is a run whose flag differs."""
-    lesson = "03-synchronization"
-    mistakes = REPO / "tests" / "mistakes" / lesson
+    assignment = "03-synchronization"
+    mistakes = REPO / "tests" / "mistakes" / assignment
     no_lock = answer(mistakes / "ex1_no_lock.py", "safe_account")["SafeAccount"]
     outside = answer(mistakes / "ex1_check_outside_lock.py", "safe_account")["SafeAccount"]
     opposite = answer(mistakes / "ex2_opposite_order.py", "transfer")["transfer"]
-    safe = answer(lesson, "safe_account")["SafeAccount"]
-    ordered = answer(lesson, "transfer")["transfer"]
+    checked_early = answer(mistakes / "ex2_check_before_locks.py", "transfer")["transfer"]
+    safe = answer(assignment, "safe_account")["SafeAccount"]
+    ordered = answer(assignment, "transfer")["transfer"]
     return [
-        ("race_probe: counter without a lock", lambda: testing.race_probe(_Unlocked).raced,
+        ("race_probe: counter without a lock",
+         lambda: testing.race_probe(lesson.SlowCounter).raced,
          True, runs),
         ("race_probe: locked counter", lambda: testing.race_probe(_Locked).raced, False,
          false_alarm_runs),
@@ -175,6 +205,10 @@ def probes(runs: int, false_alarm_runs: int, deadlock_runs: int, bound: float):
         ("deadlock: ex2_opposite_order", lambda: deadlocks(opposite, bound), True,
          deadlock_runs),
         ("deadlock: solution", lambda: deadlocks(ordered, bound), False, deadlock_runs),
+        ("transfer overdraw: ex2_check_before_locks", lambda: transfers_overdraw(checked_early),
+         True, runs),
+        ("transfer overdraw: solution", lambda: transfers_overdraw(ordered), False,
+         false_alarm_runs),
     ]
 
 
@@ -209,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-probes", action="store_true")
     parser.add_argument("--only", default="", help="run only the probes whose name has this")
     args = parser.parse_args(argv)
-    from pipeline import list_assignments
+    from grading.harness import list_assignments
 
     assignments = args.assignments or list_assignments(REPO / "source")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the load on the way out

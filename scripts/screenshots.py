@@ -32,8 +32,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from anywhere: `course` and tests/browser/ live here
 
 import course  # noqa: E402
-from course import sync  # noqa: E402
 from course.lessons import event_loop, gil, processes  # noqa: E402
+from course.lessons import sync as lesson3  # noqa: E402
 from course.lessons import threads as lesson1  # noqa: E402
 from course.start_methods import default_start_method  # noqa: E402
 from tests.browser.lab import CHROMIUM, CHROMIUM_ARGS, LabServer, copy_course  # noqa: E402
@@ -93,12 +93,6 @@ def _count_to_five(recorder: course.Recorder, pause: float) -> None:
     for _ in range(5):
         with recorder.span("wait"):
             time.sleep(pause)
-
-
-def _deposit(account, amount) -> None:
-    """Lesson 3's unsafe deposit: read, (others run), write."""
-    balance = account.read()
-    account.write(balance + amount)
 
 
 def _side_by_side(panels: list[tuple[str, object]], figsize=None):
@@ -171,18 +165,19 @@ def hash_vs_hash_small():
 
 
 def race():
-    """Lesson 3: four threads read, give others a turn, write: deposits are lost."""
-    result = sync.race(_deposit, threads=4, times=20)
-    fig = sync.plot_race(result, title="No lock: read, give others a turn, write")
-    return fig, result.finding()
+    """Lesson 3: four threads read, sleep(0), write: deposits are lost."""
+    run = lesson3.race_timeline(threads=4, times=20)
+    fig = run.timeline.plot(
+        title=f"No lock: read, sleep(0), write: {run.lost} of {run.expected} deposits lost")
+    return fig, (f"{run.lost} of {run.expected} deposits lost; up to "
+                 f"{run.timeline.max_at_once('waiting')} threads between read and write at once")
 
 
 def semaphore():
-    """Lesson 3: a semaphore of 3 lets at most 3 of 6 workers hold a slot."""
-    timeline = sync.capped_jobs(limit=3, workers=6, jobs_each=2)
-    fig = sync.plot_jobs(timeline, limit=3)
-    return fig, (f"at most {timeline.max_at_once('running')} jobs at once, "
-                 f"wall {timeline.wall_ns / 1e6:.0f} ms")
+    """Lesson 3: a semaphore of 3 lets at most 3 of 6 workers make a download at once."""
+    timeline = lesson3.capped_jobs(limit=3, workers=6, jobs_each=2)
+    fig = lesson3.plot_capped(timeline, limit=3)
+    return fig, lesson3.capped_finding(timeline, 3).replace("Semaphore(3): ", "")
 
 
 def amdahl(p: float, n: int) -> float:

@@ -8,7 +8,8 @@ import time
 import pytest
 
 from course import testing
-from course.testing import Capture, JobTracker, RaceReport, SlowCounter, YieldingAccount
+from course.lessons.sync import Account, SlowCounter
+from course.testing import Capture, JobTracker, RaceReport
 from course.timeline import RUNNING, WAITING, Timeline
 
 BOUND_S = 1  # time limit the tests give code that is meant to hang
@@ -149,26 +150,6 @@ class TestFinishesWithin:
         assert message_of(excinfo) == "fn must be callable (got int)"
 
 
-class TestSlowStorage:
-    def test_counter_counts_in_one_thread(self):
-        """Alone, the slow counter is a plain counter."""
-        counter = SlowCounter(3)
-        for _ in range(4):
-            counter.increment()
-        assert counter.value == 7 and counter.read() == 7
-        counter.write(10)
-        assert counter.value == 10
-
-    def test_account_moves_money_and_has_its_own_lock(self):
-        """Deposits and withdrawals change the balance; each account has a distinct lock."""
-        first, second = YieldingAccount(100, "a"), YieldingAccount(name="b")
-        first.withdraw(30)
-        second.deposit(30)
-        assert (first.balance, second.balance) == (70, 30)
-        assert first.lock is not second.lock
-        assert repr(first) == "YieldingAccount(balance=70, name='a')"
-
-
 class TestRaceProbe:
     def test_unlocked_counter_loses_updates_every_time(self):
         """Read-pause-write without a lock loses updates in every trial of every probe."""
@@ -192,7 +173,7 @@ class TestRaceProbe:
         workers = set()
 
         def make():
-            return YieldingAccount(100, "a"), YieldingAccount(100, "b")
+            return Account(100, "a"), Account(100, "b")
 
         def step(accounts, worker):
             workers.add(worker)
@@ -266,7 +247,8 @@ class TestRaceReport:
         racy = RaceReport(4, 20, (80, 80), (23, 81))
         assert clean.lost == (0, 0) and not clean.raced and clean.trials == 2
         assert racy.lost == (57, -1) and racy.raced
-        assert clean.summary() == "4 threads x 20 updates, 2 trial(s): every update counted (80 each time)"
+        assert clean.summary() == ("4 threads x 20 updates, 2 trial(s): every update counted "
+                                   "(80 each time)")
         assert racy.summary() == "4 threads x 20 updates, 2 trial(s): expected 80, got 23, 81"
 
 

@@ -14,31 +14,41 @@ what was expected, what came back and what to try; every wait is bounded.
 """
 
 from .bounds import finishes_within
+from .calls import Meeting, echo_job, failing_job, napping_job
 from .capture import Capture, PrintedLine, ThreadInfo, run_and_capture
+from .events import CountingEvent, StopAfter
 from .hashing import HashTracker
 from .jobs import CountingJob, JobTracker
+from .locks import ContendedLocks
 from .meetings import MeetingFetch, MeetingJob
 from .messages import assert_equal
 from .ordering import failing_in_order, finishing_in_reverse, meeting
 from .processes import WatchedContext, fresh_context, meet_in_lane, processes_end_within
-from .races import RaceReport, SlowCounter, YieldingAccount, assert_no_lost_updates, race_probe
-from .recordings import assert_records_calls, assert_timeline
+from .races import RaceReport, assert_no_lost_updates, race_probe
+from .raising import assert_raises
+from .recordings import assert_each_job_recorded, assert_records_calls, assert_timeline
 from .seal import fingerprint, verify_fingerprint
 from .tasks import await_within, nothing_left_running
+from .threads import leftover_threads
 from .timelines import (ANY, assert_at_most_at_once, assert_distinct_processes,
                         assert_distinct_threads, assert_overlap, assert_reached)
 
 __all__ = [
     "finishes_within",
+    "Meeting", "echo_job", "failing_job", "napping_job",
     "Capture", "PrintedLine", "ThreadInfo", "run_and_capture",
+    "CountingEvent", "StopAfter",
     "CountingJob", "HashTracker", "JobTracker", "MeetingFetch", "MeetingJob",
+    "ContendedLocks",
     "assert_equal",
     "failing_in_order", "finishing_in_reverse", "meeting",
     "WatchedContext", "fresh_context", "meet_in_lane", "processes_end_within",
-    "RaceReport", "SlowCounter", "YieldingAccount", "assert_no_lost_updates", "race_probe",
-    "assert_records_calls", "assert_timeline",
+    "RaceReport", "assert_no_lost_updates", "race_probe",
+    "assert_raises",
+    "assert_each_job_recorded", "assert_records_calls", "assert_timeline",
     "fingerprint", "verify_fingerprint",
     "await_within", "nothing_left_running",
+    "leftover_threads",
     "ANY", "assert_at_most_at_once", "assert_distinct_processes", "assert_distinct_threads",
     "assert_overlap", "assert_reached",
 ]

@@ -36,7 +36,6 @@ def _watched() -> tuple[str, ...]:
 
     names = [f"course.testing:{name}" for name in testing.__all__]
     return _WATCHED_STDLIB + tuple(names) + (
-        "course.testing:SlowCounter.read", "course.testing:SlowCounter.write",
         "course.testing:JobTracker.wrap", "course.testing:JobTracker.timeline")
 
 

@@ -1,8 +1,8 @@
-"""Checks the balance before taking the lock: several threads see enough money for the last coin and overdraw."""
-LOSES = 2  # safe_account_withdraws_safely
+"""Checks the balance before taking the lock: every thread sees enough money for the last coin, and they overdraw."""
+LOSES = 2  # safe_account_withdraws_safely (the one-coin probe, on contended locks)
 
 # %% grade_id: safe_account
-class SafeAccount(testing.YieldingAccount):
+class SafeAccount(lesson.Account):
     """A bank account whose deposit and withdraw may be called from many threads at once."""
 
     def deposit(self, amount):
@@ -17,7 +17,7 @@ class SafeAccount(testing.YieldingAccount):
         is smaller than amount, changing nothing."""
         if amount <= 0:
             raise ValueError(f"amount must be > 0 (got {amount})")
-        if self.balance < amount:
+        if self.read() < amount:
             raise ValueError(f"balance {self.balance} is smaller than amount {amount}")
         with self.lock:
             self.write(self.read() - amount)

@@ -1,8 +1,8 @@
-"""No lock at all: deposits and withdrawals read, give other threads a turn, and write back stale balances."""
+"""No lock at all: deposits and withdrawals read, let other threads run, and write back stale balances."""
 LOSES = 3  # safe_account_counts_deposits, safe_account_withdraws_safely
 
 # %% grade_id: safe_account
-class SafeAccount(testing.YieldingAccount):
+class SafeAccount(lesson.Account):
     """A bank account whose deposit and withdraw may be called from many threads at once."""
 
     def deposit(self, amount):

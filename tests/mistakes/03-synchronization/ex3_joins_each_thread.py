@@ -2,8 +2,8 @@
 LOSES = 3  # run_limited_caps_and_overlaps, run_limited_edge_cases
 
 # %% grade_id: run_limited
-def run_limited(jobs, limit):
-    """Run each job in its own thread, at most limit at once; return results or exceptions."""
+def run_limited(jobs, limit, rec):
+    """Run the jobs in threads, at most limit at once, each recorded in rec; return results or exceptions."""
     if limit < 1:
         raise ValueError(f"limit must be >= 1 (got {limit})")
     slots = threading.Semaphore(limit)
@@ -12,7 +12,8 @@ def run_limited(jobs, limit):
     def run(index, job):
         with slots:
             try:
-                results[index] = job()
+                with rec.span("wait"):
+                    results[index] = job()
             except Exception as error:
                 results[index] = error
 

@@ -2,8 +2,8 @@
 LOSES = 3  # run_limited_caps_and_overlaps, run_limited_edge_cases (each costs its 5 s bound)
 
 # %% grade_id: run_limited
-def run_limited(jobs, limit):
-    """Run each job in its own thread, at most limit at once; return results or exceptions."""
+def run_limited(jobs, limit, rec):
+    """Run the jobs in threads, at most limit at once, each recorded in rec; return results or exceptions."""
     if limit < 1:
         raise ValueError(f"limit must be >= 1 (got {limit})")
     slots = threading.Semaphore(limit)
@@ -11,7 +11,8 @@ def run_limited(jobs, limit):
 
     def run(index, job):
         slots.acquire()
-        results[index] = job()
+        with rec.span("wait"):
+            results[index] = job()
         slots.release()
 
     threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]

@@ -6,11 +6,10 @@ def process_all(items, handle, consumers=3):
     """Handle every item once in consumer threads fed by a queue; return the results."""
     if consumers < 1:
         raise ValueError(f"consumers must be >= 1 (got {consumers})")
-    done = object()
     work, results = queue.Queue(), queue.Queue()
 
     def consume():
-        while (item := work.get()) is not done:
+        while (item := work.get()) is not None:
             results.put(handle(item))
 
     threads = [threading.Thread(target=consume) for _ in range(consumers)]
@@ -19,5 +18,5 @@ def process_all(items, handle, consumers=3):
     for item in items:
         work.put(item)
     for _ in threads:
-        work.put(done)
+        work.put(None)
     return [results.get() for _ in range(results.qsize())]

@@ -1,4 +1,4 @@
-"""Uses None as the sentinel: an item that is None stops a consumer early and is never handled."""
+"""Starts one thread per item instead of consumers threads: every item is handled, but not by the consumers asked for."""
 LOSES = 1  # process_all_edge_cases
 
 # %% grade_id: process_all
@@ -6,19 +6,10 @@ def process_all(items, handle, consumers=3):
     """Handle every item once in consumer threads fed by a queue; return the results."""
     if consumers < 1:
         raise ValueError(f"consumers must be >= 1 (got {consumers})")
-    work, results = queue.Queue(), queue.Queue()
-
-    def consume():
-        while (item := work.get()) is not None:
-            results.put(handle(item))
-
-    threads = [threading.Thread(target=consume) for _ in range(consumers)]
+    results = queue.Queue()
+    threads = [threading.Thread(target=lambda item=item: results.put(handle(item))) for item in items]
     for thread in threads:
         thread.start()
-    for item in items:
-        work.put(item)
-    for _ in threads:
-        work.put(None)
     for thread in threads:
         thread.join()
     return [results.get() for _ in range(results.qsize())]
