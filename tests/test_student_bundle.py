@@ -35,13 +35,6 @@ SCRIPT = REPO / "scripts" / "student_bundle.py"
 LESSONS = list_assignments(REPO / "source")
 MIN_LINE = 30  # characters (squashed) a line needs to count as distinctive
 FULL_INSTALL = os.environ.get("STUDENT_BUNDLE_FULL_INSTALL") == "1"
-# Answers the bundle gives away today, until their lesson changes (strict: the test fails once
-# the leak is gone, so the mark goes too).
-KNOWN_LEAKS = {
-    "02-gil": pytest.mark.xfail(strict=True, reason=(
-        "course/doctor.py's gil_enabled() is the answer to 02-gil's gil_enabled exercise, "
-        "line for line: change the exercise, or the library")),
-}
 
 
 def _script():
@@ -161,9 +154,7 @@ class TestContents:
         with zipfile.ZipFile(archive) as zipped:
             assert f"{_script().NAME}/README.md" in zipped.namelist()
 
-    @pytest.mark.parametrize("lesson", [pytest.param(lesson, marks=KNOWN_LEAKS[lesson])
-                                        if lesson in KNOWN_LEAKS else lesson
-                                        for lesson in LESSONS])
+    @pytest.mark.parametrize("lesson", LESSONS)
     def test_no_solution_or_hidden_test(self, bundle, lesson):
         """No answer of a solution cell and no hidden test of the lesson appears in any file of
         the bundle: whole anywhere, nor as a distinctive line outside course/ (the library may
