@@ -312,9 +312,11 @@ def bwrap_command(kernel_cmd: list[str], *, work: str, ipc_dir: str, stage: str,
             # ipykernel polls a parent pid; 1 means none (inside, its parent is bwrap's init)
             "--setenv", "JPY_PARENT_PID", "1",
             "--size", str(limits.shm_mib * mib), "--tmpfs", "/dev/shm", *_system_binds()]
+    # /tmp first: a bind below it (a course checked out under /tmp) then lands on the new tmpfs
+    # instead of being hidden by it.
+    args += ["--size", str(limits.tmp_mib * mib), "--tmpfs", "/tmp", "--dir", HOME]
     for path in binds:
         args += ["--ro-bind", path, path]
-    args += ["--size", str(limits.tmp_mib * mib), "--tmpfs", "/tmp", "--dir", HOME]
     copy = f"cp -a {_quote(stage)}/. ."
     if seed:
         args += ["--ro-bind", seed, "/tmp/.seed"]

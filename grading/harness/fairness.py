@@ -10,13 +10,14 @@ seal, hidden tests). For every test cell the two must agree on the visible part:
   raised from a line at or after its ``### BEGIN HIDDEN TESTS`` marker (IPython's traceback
   names the cell's own line first).
 
-    verdicts = run_in_kernels({"alice": submission_folder}, parallel=2)
-    mismatches = compare(verdicts["alice"], graded_verdicts(autograded_notebook))
+    runs = run_in_kernels({"alice": submission_folder}, parallel=2)
+    mismatches = compare(runs["alice"].verdicts["notebook"], graded_verdicts(autograded_notebook))
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ from nbgrader.utils import is_grade, is_solution
 
 from ..feedback import failing_line, hidden_from
 
-__all__ = ["Verdict", "kernel_verdicts", "graded_verdicts", "run_in_kernels", "compare"]
+__all__ = ["Verdict", "KernelRun", "kernel_verdicts", "graded_verdicts", "cell_errors",
+           "run_in_kernels", "compare"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,14 @@ class Verdict:
 
     def __str__(self) -> str:
         return "passed" if self.passed else f"failed ({self.error})"
+
+
+@dataclass(frozen=True)
+class KernelRun:
+    """One submission run top to bottom in a plain kernel."""
+
+    verdicts: dict[str, dict[str, Verdict]]  # {notebook: {grade_id: Verdict}}
+    errors: dict[str, list[str]]  # {notebook: an error line for each cell that raised}
 
 
 def _tests(nb):
@@ -65,6 +75,12 @@ def kernel_verdicts(nb) -> dict[str, Verdict]:
     return verdicts
 
 
+def cell_errors(nb) -> list[str]:
+    """One line per cell of a run notebook that raised: its number and the error."""
+    return [f"cell {number}: {_describe(error)}" for number, cell in enumerate(nb.cells, 1)
+            if cell.cell_type == "code" and (error := _error(cell)) is not None]
+
+
 def graded_verdicts(nb) -> dict[str, Verdict]:
     """{grade_id: Verdict of the visible part} of an autograded notebook."""
     verdicts = {}
@@ -87,25 +103,26 @@ def compare(student: dict[str, Verdict], graded: dict[str, Verdict]) -> list[str
             != (graded.get(grade_id) or Verdict(False)).passed]
 
 
-async def _run_one(folder: Path, kernel_name: str, cell_timeout: int,
-                   limit: asyncio.Semaphore) -> dict[str, dict[str, Verdict]]:
+async def _run_one(folder: Path, kernel_name: str, cell_timeout: int, env: dict[str, str],
+                   limit: asyncio.Semaphore) -> KernelRun:
     """Run every notebook of a submission folder, top to bottom, in a scratch copy of it."""
     async with limit:
         with tempfile.TemporaryDirectory(prefix="student-kernel-") as scratch:
             work = Path(scratch) / folder.name
             shutil.copytree(folder, work)
-            verdicts = {}
+            verdicts, errors = {}, {}
             for path in sorted(work.glob("*.ipynb")):
                 nb = nbformat.read(path, as_version=4)
                 client = NotebookClient(nb, timeout=cell_timeout, kernel_name=kernel_name,
                                         allow_errors=True, resources={"metadata": {"path": work}})
-                await client.async_execute()
-                verdicts[path.stem] = kernel_verdicts(nb)
-            return verdicts
+                await client.async_execute(env={**os.environ, **env})
+                verdicts[path.stem], errors[path.stem] = kernel_verdicts(nb), cell_errors(nb)
+            return KernelRun(verdicts, errors)
 
 
 def run_in_kernels(folders: dict[str, Path], *, parallel: int = 2, kernel_name: str = "python3",
-                   cell_timeout: int = 120) -> dict[str, dict[str, dict[str, Verdict]]]:
+                   cell_timeout: int = 120, envs: dict[str, dict[str, str]] | None = None
+                   ) -> dict[str, KernelRun]:
     """Run each student's submission as *Restart and Run All* would, *parallel* at a time.
 
     Args:
@@ -113,15 +130,19 @@ def run_in_kernels(folders: dict[str, Path], *, parallel: int = 2, kernel_name: 
         parallel: kernels running at once (they mostly wait on sleeps and each other).
         kernel_name: the kernel to run them on.
         cell_timeout: seconds per cell (visible tests bound their own waits far below this).
+        envs: {student: variables added to that kernel's environment}, e.g. COURSE_CPUS.
 
     Returns:
-        {student: {notebook name without .ipynb: {grade_id: Verdict}}}.
+        {student: their KernelRun}.
     """
+    envs = envs or {}
+
     async def run_all():
         limit = asyncio.Semaphore(parallel)
         names = list(folders)
         results = await asyncio.gather(*(_run_one(Path(folders[name]), kernel_name,
-                                                  cell_timeout, limit) for name in names))
+                                                  cell_timeout, envs.get(name, {}), limit)
+                                         for name in names))
         return dict(zip(names, results))
 
     return asyncio.run(run_all())
