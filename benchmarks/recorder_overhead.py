@@ -51,7 +51,8 @@ def distortion(chunk_us: int = 50, chunks: int = 4_000) -> float:
 def main() -> None:
     print(f"recorder cost: {ns_per_span():.0f} ns per span (goal <= 350 ns)")
     for chunk_us in (20, 50, 100):
-        print(f"distortion at {chunk_us:>3} us chunks: {distortion(chunk_us):+.2%} (goal <= 2% at 50 us)")
+        print(f"distortion at {chunk_us:>3} us chunks: {distortion(chunk_us):+.2%} "
+              f"(goal <= 2% at 50 us)")
 
 
 if __name__ == "__main__":

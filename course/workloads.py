@@ -101,7 +101,8 @@ def plan(workload: str, size_ms: float, lane: str) -> Plan:
     if workload == "io":
         cycles = max(1, round(size_ms / IO_CYCLE_MS))
         chunks = max(1, IO_COMPUTE_MS * 1000 // CHUNK_US)
-        return Plan(workload, lane, chunks, cal["cpu"], (IO_CYCLE_MS - IO_COMPUTE_MS) / 1000, cycles)
+        idle_s = (IO_CYCLE_MS - IO_COMPUTE_MS) / 1000
+        return Plan(workload, lane, chunks, cal["cpu"], idle_s, cycles)
     if workload == "hash":
         chunks = max(1, round(size_ms * 1e6 / cal["hash_ns"]))
     else:

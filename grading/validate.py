@@ -207,10 +207,11 @@ def _watch_parent(fd: int) -> None:
 
 
 def worker_config(runtime: str):
-    """The nbgrader config without the grading sandbox, with kernels on ZMQ's ipc transport in *runtime* unless the course
-    sets a transport: kernels that several workers start at once over TCP race for ports (one
-    found free is taken before the kernel binds it, and the kernel dies); Unix sockets in a
-    folder of the worker's own have no ports, and no other user of the machine can reach them."""
+    """The nbgrader config without the grading sandbox, with kernels on ZMQ's ipc transport in
+    *runtime* unless the course sets a transport: kernels that several workers start at once
+    over TCP race for ports (one found free is taken before the kernel binds it, and the kernel
+    dies); Unix sockets in a folder of the worker's own have no ports, and no other user of the
+    machine can reach them."""
     config = load_config()
     # Validate runs in the student's own server, on their own files, with their own rights: the
     # grading sandbox (which hides the course folder the server serves) guards the instructor's.

@@ -61,7 +61,8 @@ class TestModules:
     def test_small(self, path):
         """No module of course/ exceeds 500 lines: one concern each."""
         lines = len(path.read_text().splitlines())
-        assert lines <= MAX_LINES, f"{path.relative_to(REPO)} has {lines} lines: split it by concern"
+        assert lines <= MAX_LINES, (
+            f"{path.relative_to(REPO)} has {lines} lines: split it by concern")
 
     def test_importing_changes_no_global_state(self):
         """Importing course/ changes neither the warnings filters nor the start method."""

@@ -143,12 +143,14 @@ class TestProbes:
     def test_start_method_is_not_fixed(self):
         """Reporting the start method leaves multiprocessing free to choose another."""
         out = run_python("import multiprocessing as mp; from course import doctor; "
-                         "print(doctor.report().start_method, mp.get_start_method(allow_none=True))")
+                         "print(doctor.report().start_method, "
+                         "mp.get_start_method(allow_none=True))")
         method, chosen = out.split()
         assert method in multiprocessing.get_all_start_methods() and chosen == "None"
 
     def test_import_is_light(self):
         """Importing the doctor loads no plotting or widget library."""
         out = run_python("import sys; from course import doctor; doctor.report(); "
-                         "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
+                         "print(sorted(m for m in ('matplotlib', 'ipywidgets') "
+                         "if m in sys.modules))")
         assert out == "[]"

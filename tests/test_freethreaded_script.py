@@ -1,4 +1,5 @@
-"""Tests for scripts/freethreaded.sh: archive discovery, early failures, and the kernel it registers."""
+"""Tests for scripts/freethreaded.sh: archive discovery, early failures, and the kernel it
+registers."""
 
 import json
 import os
@@ -55,10 +56,12 @@ class TestArchiveFromApt:
     @pytest.mark.parametrize("files, expected", [
         ({"sources.list.d/debian.sources": DEB822_SECURITY + "\n" + DEB822_MAIN},
          "http://archive.example/debian"),
-        ({"sources.list": "# comment\ndeb http://archive.example/debian-security bookworm-security main\n"
+        ({"sources.list": "# comment\n"
+                          "deb http://archive.example/debian-security bookworm-security main\n"
                           "deb http://archive.example/debian bookworm main\n"},
          "http://archive.example/debian"),
-        ({"sources.list": "deb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian/ bookworm main\n"},
+        ({"sources.list": "deb [arch=amd64 signed-by=/k.gpg] "
+                          "http://mirror.example/debian/ bookworm main\n"},
          "http://mirror.example/debian"),
         ({"sources.list.d/a.sources": DEB822_MAIN,
           "sources.list": "deb http://other.example/debian bookworm main\n"},
@@ -96,7 +99,8 @@ def _kernel_python():
     return python if python.exists() else None
 
 
-@pytest.mark.skipif(_kernel_python() is None, reason="free-threaded kernel not built (make freethreaded)")
+@pytest.mark.skipif(_kernel_python() is None,
+                    reason="free-threaded kernel not built (make freethreaded)")
 class TestRegisteredKernel:
     def test_runs_without_gil(self):
         """The registered kernel starts, imports course, and reports the GIL disabled."""

@@ -217,7 +217,7 @@ class TestTitle:
     @pytest.fixture(autouse=True)
     def quiet_machine(self, monkeypatch):
         """Titles here must not depend on how busy the test machine is."""
-        monkeypatch.setattr(gantt.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+        monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
 
     def test_title_is_the_finding(self):
         """Without a title the figure states the finding."""
@@ -232,7 +232,7 @@ class TestTitle:
 
     def test_busy_machine_note_in_title(self, monkeypatch):
         """On a loaded machine, processes that barely overlapped get the note under the finding."""
-        monkeypatch.setattr(gantt.os, "getloadavg", lambda: (8.0, 8.0, 8.0))
+        monkeypatch.setattr(os, "getloadavg", lambda: (8.0, 8.0, 8.0))
         text = plot_gantt(processes(turns()))._suptitle.get_text()
         assert text.endswith("note: the machine was busy (load 8.0 on 2 cores), so the "
                              "processes could not each get a core")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course import interpreters
+from course._interpreters import probing, search
 from course.experiments import run
 from course.interpreters import (
     ENV_FREETHREADED, ENV_GIL, ENV_PYTHONS, Interpreter, current_interpreter, describe_build,
@@ -44,9 +44,9 @@ def alive(pid: int) -> bool:
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Every test asks its candidates afresh."""
-    interpreters._clear_cache()
+    probing._clear_cache()
     yield
-    interpreters._clear_cache()
+    probing._clear_cache()
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def isolated(monkeypatch, tmp_path):
     for name in (ENV_FREETHREADED, ENV_GIL, ENV_PYTHONS, "FREETHREADED_PREFIX",
                  "FREETHREADED_VENV", "PYTHON_GIL"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(interpreters, "_known_locations", lambda: [])
+    monkeypatch.setattr(search, "_known_locations", lambda: [])
     return tmp_path
 
 

@@ -71,7 +71,8 @@ class TestClassification:
         """A process lane launched before its first chunk shows a start-up segment."""
         export = lane_export("p", [(2, 3, WORK)], pid=os.getpid() + 1, launch_ns=MS)
         timeline = Timeline.from_lanes([export], 0, 4 * MS)
-        assert [(s.kind, s.start_ns) for s in timeline.segments()] == [(STARTUP, MS), (RUNNING, 2 * MS)]
+        assert [(s.kind, s.start_ns) for s in timeline.segments()] == [
+            (STARTUP, MS), (RUNNING, 2 * MS)]
 
     def test_span_outside_window_is_rejected(self):
         """A span far outside the run's window means the clocks disagree: a clear error."""
@@ -262,7 +263,8 @@ class TestRecorderSpans:
     @pytest.mark.parametrize("call, error, message", [
         (lambda: Recorder(lanes="processes"), ValueError,
          "lanes must be one of threads, tasks (got 'processes')"),
-        (lambda: Recorder().span("sleep"), ValueError, "kind must be one of work, wait (got 'sleep')"),
+        (lambda: Recorder().span("sleep"), ValueError,
+         "kind must be one of work, wait (got 'sleep')"),
         (lambda: Recorder().add([1]), TypeError,
          "add() takes Lane.export() dicts (or a list of them) (got int)"),
     ])

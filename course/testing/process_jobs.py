@@ -91,7 +91,8 @@ class ProcessJob:
 
 
 def _plain(args: tuple) -> tuple:
-    """The arguments if they pickle, else their reprs (a Queue or a lock only pickles to a child)."""
+    """The arguments if they pickle, else their reprs (a Queue or a lock only pickles to a
+    child)."""
     try:
         pickle.dumps(args)
         return args

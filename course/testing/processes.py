@@ -42,6 +42,10 @@ WATCHED = ("Process", "Pool", "Queue", "SimpleQueue", "JoinableQueue", "Pipe", "
 _JOIN_S = 5.0
 _MEET_S = 5.0
 _TOGETHER_S = 0.2
+# The hint of assert_asked when the test gives none.
+_CONTEXT_HINT = ("make the processes from the context you were given, e.g. "
+                 "context.Pool(workers) or context.Process(...), not from the "
+                 "multiprocessing module.")
 
 
 def processes_end_within(fn: Callable, seconds: float, /, *args, **kwargs) -> Any:
@@ -202,7 +206,7 @@ class WatchedContext:
             raise AssertionError(
                 f"the {self._context.get_start_method()} context passed as `context` was never "
                 f"asked for a {wanted} (it was asked for: {seen}).\n"
-                f"Hint: {hint or 'make the processes from the context you were given, e.g. context.Pool(workers) or context.Process(...), not from the multiprocessing module.'}")
+                f"Hint: {hint or _CONTEXT_HINT}")
 
 
 def meet_in_lane(lanes, name: str, barrier) -> None:

@@ -62,7 +62,8 @@ class LabServer:
         tracker.parent.mkdir(parents=True, exist_ok=True)
         tracker.write_text(json.dumps({"windowingMode": "none"}))
         # Tests change open notebooks (tags that let Run All carry on past errors): never save them.
-        docmanager = settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
+        docmanager = (settings / "@jupyterlab" / "docmanager-extension"
+                      / "plugin.jupyterlab-settings")
         docmanager.parent.mkdir(parents=True, exist_ok=True)
         docmanager.write_text(json.dumps({"autosave": False}))
         # nbgrader runs the `alembic` command to create the gradebook: the venv's bin comes first.
@@ -83,13 +84,15 @@ class LabServer:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.append("--allow-root")
         log = open(self.log_path, "w")
-        self.process = subprocess.Popen(command, cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
-                                        env=self._environment(), start_new_session=True)
+        self.process = subprocess.Popen(command, cwd=self.root, stdout=log,
+                                        stderr=subprocess.STDOUT, env=self._environment(),
+                                        start_new_session=True)
         self._wait_until_ready()
         return self
 
     def _wait_until_ready(self) -> None:
-        fetch(f"{self.url}/api/status?token={self.token}", self.process, self.log_path, "JupyterLab")
+        fetch(f"{self.url}/api/status?token={self.token}", self.process, self.log_path,
+              "JupyterLab")
 
     def stop(self) -> None:
         """Stop the server and every kernel it started (they share its process group)."""

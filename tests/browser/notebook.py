@@ -27,7 +27,8 @@ _UNRUN_JS = """() => {
   const unrun = [];
   for (let i = 0; i < cells.length; i++) {
     const cell = cells.get(i);
-    if (cell.type === 'code' && cell.sharedModel.getSource().trim() && cell.executionCount === null) unrun.push(i);
+    if (cell.type === 'code' && cell.sharedModel.getSource().trim()
+        && cell.executionCount === null) unrun.push(i);
   }
   return unrun;
 }"""

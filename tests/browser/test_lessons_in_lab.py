@@ -14,7 +14,8 @@ LESSONS = sorted(p.name for p in (REPO / "source").glob("[0-9]*") if p.is_dir())
 # Everything inside one widget box: the images it shows and the text around them.
 _BOX_STATE_JS = """(box) => [
   [...box.querySelectorAll('.widget-output img')].map(i => i.src).join('|'),
-  [...box.querySelectorAll('.widget-label, .widget-html, .widget-output pre, .widget-output .jp-RenderedMarkdown')]
+  [...box.querySelectorAll('.widget-label, .widget-html, .widget-output pre, '
+                           + '.widget-output .jp-RenderedMarkdown')]
     .map(e => e.textContent).join('|')]"""
 _CHANGED_JS = """([box, before]) => {
   const imgs = [...box.querySelectorAll('.widget-output img')].map(i => i.src).join('|');
@@ -87,7 +88,8 @@ def _type_into_readout(page, box, slider) -> None:
     if readout.get_attribute("contenteditable") != "true":
         return  # selection sliders show a label, not an editable number
     handle = slider.locator(".noUi-handle").first
-    low, high = float(handle.get_attribute("aria-valuemin")), float(handle.get_attribute("aria-valuemax"))
+    low = float(handle.get_attribute("aria-valuemin"))
+    high = float(handle.get_attribute("aria-valuemax"))
     now = float(handle.get_attribute("aria-valuenow"))
     try:
         shown = float(readout.inner_text().strip())

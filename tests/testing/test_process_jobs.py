@@ -78,7 +78,8 @@ class TestWrapForProcesses:
 
     @pytest.mark.parametrize("kwargs, error, message", [
         ({"fn": 42}, TypeError, "fn must be callable"),
-        ({"fn": abs, "first_waits_for": -1}, ValueError, r"first_waits_for must be >= 0 \(got -1\)"),
+        ({"fn": abs, "first_waits_for": -1}, ValueError,
+         r"first_waits_for must be >= 0 \(got -1\)"),
         ({"fn": abs, "hold_s": 0}, ValueError, r"hold_s must be > 0 \(got 0\)"),
         ({"fn": abs, "kind": "sleeping"}, ValueError, "kind must be one of")])
     def test_bad_arguments(self, kwargs, error, message):

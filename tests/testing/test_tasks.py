@@ -39,8 +39,9 @@ class TestAwaitWithin:
 
     def test_not_awaitable(self):
         """A function defined without async returns a value: the message says to use async def."""
-        with pytest.raises(AssertionError, match=r"expected fetch_all\(...\) to give a coroutine "
-                                                 r"to await, but it returned list \[1, 2\]") as info:
+        with pytest.raises(AssertionError,
+                           match=r"expected fetch_all\(...\) to give a coroutine "
+                                 r"to await, but it returned list \[1, 2\]") as info:
             run(testing.await_within([1, 2], 1, "fetch_all(...)"))
         assert "async def" in str(info.value)
 

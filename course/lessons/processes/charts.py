@@ -108,7 +108,8 @@ def plot_pool_run(run: PoolRun, baseline: PoolRun | None = None,
                    predict)
     title = f"{run.workers} worker(s) on {cores} cores: {measured:.2f}x faster than 1 worker"
     if predict is not None:
-        title += f" (Amdahl predicts {predicted_speedup(predict, baseline, run.workers, cores):.2f}x)"
+        predicted = predicted_speedup(predict, baseline, run.workers, cores)
+        title += f" (Amdahl predicts {predicted:.2f}x)"
     fig.suptitle(title, x=0.01, ha="left")
     return fig
 

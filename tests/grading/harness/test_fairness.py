@@ -18,7 +18,8 @@ def graded_cell(grade_id: str, error_line: int | None = None):
 
 def test_graded_verdicts_read_where_the_cell_failed():
     """A failure before the hidden marker fails the visible part; one after it does not."""
-    nb = new_notebook(cells=[graded_cell("ok"), graded_cell("visible", 1), graded_cell("hidden", 3)])
+    nb = new_notebook(cells=[graded_cell("ok"), graded_cell("visible", 1),
+                             graded_cell("hidden", 3)])
     verdicts = graded_verdicts(nb)
     assert [verdicts[k].passed for k in ("ok", "visible", "hidden")] == [True, False, True]
 

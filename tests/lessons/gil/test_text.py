@@ -280,7 +280,8 @@ class TestChoice:
         """On a busy machine, the computing row makes no choice."""
         said = text.choice_text(measure.Speedup(0, 2, 0.2, 0.2), measure.Speedup(1, 2, 0.2, 0.1),
                                 measure.Speedup(0.9, 4, 0.8, 0.25), {}, report(3.0))
-        assert "| pure-Python computing | 1.00x | 2.00x | **unclear: the machine was busy** |" in said
+        assert ("| pure-Python computing | 1.00x | 2.00x | **unclear: the machine was busy** |"
+                in said)
         assert "The machine is busy" in said
 
     def test_neither(self, report):

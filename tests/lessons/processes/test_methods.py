@@ -50,7 +50,8 @@ class TestUseStartMethod:
             "filters = list(warnings.filters)\n"
             "from course.lessons import processes as lesson\n"
             "from course import doctor\n"
-            "print(multiprocessing.get_start_method(allow_none=True), filters == warnings.filters)\n"
+            "print(multiprocessing.get_start_method(allow_none=True),"
+            " filters == warnings.filters)\n"
             "print(lesson.use_start_method(), doctor.report().start_method)\n")
 
     def test_importing_changes_nothing_and_the_call_applies_the_variable(self):
