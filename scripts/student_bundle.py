@@ -31,7 +31,7 @@ FORBIDDEN = ("source", "tests", "grading", "nbgrader_config.py", "gradebook.db",
 STUDENT_README = """\
 # Python Concurrency Lab
 
-Four JupyterLab lessons on Python threads, the GIL, locks and processes, where every claim is
+Five JupyterLab lessons on Python threads, the GIL, locks, processes and asyncio, where every claim is
 measured on your own machine as you read. Each lesson records what every thread and process did
 and draws it as a Gantt chart.
 
