@@ -31,8 +31,8 @@ FORBIDDEN = ("source", "tests", "grading", "nbgrader_config.py", "gradebook.db",
 STUDENT_README = """\
 # Python Concurrency Lab
 
-Five JupyterLab lessons on Python threads, the GIL, locks, processes and asyncio, where every claim is
-measured on your own machine as you read. Each lesson records what every thread and process did
+Five JupyterLab lessons on Python threads, the GIL, locks, processes and asyncio, where every
+claim is measured on your own machine as you read. Each lesson records what every thread and process did
 and draws it as a Gantt chart.
 
 ## Start
