@@ -32,8 +32,8 @@ STUDENT_README = """\
 # Python Concurrency Lab
 
 Five JupyterLab lessons on Python threads, the GIL, locks, processes and asyncio, where every
-claim is measured on your own machine as you read. Each lesson records what every thread and process did
-and draws it as a Gantt chart.
+claim is measured on your own machine as you read. Each lesson records what every thread and
+process did and draws it as a Gantt chart.
 
 ## Start
 
