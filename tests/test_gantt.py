@@ -318,6 +318,46 @@ class TestLanesAndProfile:
         with pytest.raises(ValueError, match=r"^wall_s must be a number of seconds > 0"):
             gantt.plot_profile(threads(turns()), wall_s=wall_s)
 
+class TestSideBySide:
+    def test_one_scale_and_one_legend(self):
+        """Runs of different lengths share one time axis and one legend; None runs are skipped."""
+        short = Timeline.from_segments([("a", 0, 0.1), ("b", 0.1, 0.2)])
+        long = Timeline.from_segments([("a", 0, 0.4), ("b", 0, 0.4, "waiting")])
+        fig = gantt.plot_side_by_side([("short", short), ("missing", None), ("long", long)])
+        assert len(fig.axes) == 2
+        assert fig.axes[0].get_title(loc="left").startswith("short\n2 lanes ran one after")
+        assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim() == (0.0, 400.0)
+        assert [ax.get_xlabel() for ax in fig.axes] == ["", "time since start (ms)"]
+        (legend,) = fig.legends
+        assert [t.get_text() for t in legend.get_texts()] == [
+            "running", "waiting (sleep, I/O, lock)"]
+
+    def test_title_separator_and_results(self):
+        """The figure title goes on top; sep joins heading and finding; a Result is drawn."""
+        result = SimpleNamespace(timeline=threads(turns(total=0.2)))
+        fig = gantt.plot_side_by_side([("run", result)], title="pair", sep=": ")
+        assert fig.get_suptitle() == "pair"
+        assert fig.axes[0].get_title(loc="left").startswith("run: 4 threads took turns")
+
+    def test_seconds_for_long_runs(self):
+        """The axis counts seconds once the longest run passes 2 s, as every chart does."""
+        fig = gantt.plot_side_by_side([("short", threads(turns(total=0.2))),
+                                       ("long", threads(turns(total=3.0)))])
+        assert fig.axes[1].get_xlabel() == "time since start (s)"
+        assert fig.axes[0].get_xlim() == (0.0, 3.0)
+
+    @pytest.mark.parametrize("runs, error, message", [
+        ([], ValueError, r"^runs must hold at least one \(heading, timeline\) pair"),
+        ([("missing", None)], ValueError, "at least one"),
+        ([("bad", "timeline")], TypeError, "^timeline must be a Timeline"),
+        ([(3, Timeline.from_segments([("a", 0, 1)]))], TypeError, "^each heading must be a str"),
+    ])
+    def test_bad_runs(self, runs, error, message):
+        """Nothing to draw, a run that is no timeline, or a heading that is no text."""
+        with pytest.raises(error, match=message):
+            gantt.plot_side_by_side(runs)
+
+
 class TestBadInput:
     @pytest.mark.parametrize("bad", [None, [("a", 0, 1)], "timeline"])
     def test_wrong_type(self, bad):

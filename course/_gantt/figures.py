@@ -1,18 +1,19 @@
-"""Whole figures: the Gantt chart (lanes, zoom, profile, legend, finding) and its parts alone."""
+"""Whole figures: the Gantt chart (lanes, zoom, profile, legend, finding), its parts alone, and
+several runs stacked on one time axis."""
 
 from __future__ import annotations
 
 import sys
+from typing import Iterable
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from ..timeline import Timeline
 from .checks import _check_options, _checked_timeline, _is_number
 from .finding import _busy, _duration, _finding
 from .lanes import _Bars, _draw_lanes, _draw_profile, _time_unit
-from .style import COLOURS, HATCHES, LEGEND, MAX_LANE_ROWS
+from .style import MAX_LANE_ROWS, add_legend
 from .zoom import ZOOM_INTERVALS, zoom_window
 
 
@@ -58,7 +59,9 @@ def plot_gantt(timeline, *, title: str | None = None, zoom="auto", profile: bool
         _zoom_title(fig, timeline, window, interval if zoom == "auto" else None)
     note = _busy(timeline, metrics, None)
     fig.suptitle(heading + (f"\n{note}" if note else ""), fontsize="large", x=0.01, ha="left")
-    _legend(fig, bars)
+    profile = [ax for ax in fig.axes if ax.get_label() == "profile"]
+    lines = profile[0].get_lines() if profile else []
+    add_legend(fig, bars.kinds, [line for line in lines if not line.get_label().startswith("_")])
     return fig
 
 
@@ -77,6 +80,48 @@ def plot_lanes(timeline, *, title: str | None = None, ax: Axes | None = None,
         ax = Figure(figsize=(11.0, 1.2 + 0.32 * rows), layout="constrained").subplots()
     heading = finding if title is None else f"{title}\n{finding}"
     return _lanes_only(ax, _Bars(timeline), heading, _span_ns(timeline, wall_s))
+
+
+def plot_side_by_side(runs: Iterable[tuple[str, object]], *, title: str | None = None,
+                      figsize: tuple[float, float] | None = None, sep: str = "\n") -> Figure:
+    """Stack several runs' lanes on one time axis, each titled with its finding, one legend.
+
+    Args:
+        runs: ``(heading, Timeline or Result)`` pairs, drawn top to bottom; a None run is
+            skipped. Each panel spans the longest run, so lengths compare at a glance.
+        title: the figure's title, above the panels (default: none).
+        figsize: (width, height) in inches (default: sized to the panels and their lanes).
+        sep: what goes between a panel's heading and its finding (default: a new line).
+
+    Returns:
+        The matplotlib Figure.
+
+    Raises:
+        ValueError: no run to draw, an empty timeline, or a bad *figsize*.
+        TypeError: a run is not a Timeline or Result, or a heading, *title* or *sep* is not a
+            str.
+    """
+    panels = [(heading, _checked_timeline(run)) for heading, run in runs if run is not None]
+    if not panels:
+        raise ValueError("runs must hold at least one (heading, timeline) pair (got none)")
+    for name, text in [("sep", sep)] + [("each heading", heading) for heading, _ in panels]:
+        if not isinstance(text, str):
+            raise TypeError(f"{name} must be a str (got {type(text).__name__})")
+    _check_options(title, None, True, None, figsize, None)
+    rows = [max(1, min(len(timeline.lanes), MAX_LANE_ROWS)) for _, timeline in panels]
+    fig = Figure(figsize=figsize or (11.0, 1.3 + 0.9 * len(panels) + 0.32 * sum(rows)),
+                 layout="constrained")
+    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False, height_ratios=rows)[:, 0]
+    span = max(timeline.wall_ns for _, timeline in panels)
+    for ax, (heading, timeline) in zip(axes, panels):
+        finding = _finding(timeline, timeline.metrics())
+        _lanes_only(ax, _Bars(timeline), f"{heading}{sep}{finding}", span)
+    for ax in axes[:-1]:
+        ax.set_xlabel("")
+    add_legend(fig, {seg.kind for _, timeline in panels for seg in timeline.segments()})
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontsize="large")
+    return fig
 
 
 def plot_profile(timeline, *, ax: Axes | None = None, wall_s: float | None = None) -> Figure:
@@ -164,13 +209,3 @@ def _mark_zoom(fig: Figure, timeline: Timeline, window, unit) -> None:
             # An outline only: a fill would change the colours the reader compares.
             ax.axvspan(a, b, facecolor="none", edgecolor="black", linewidth=1.5, zorder=3,
                        gid="zoom-region")
-
-
-def _legend(fig: Figure, bars: _Bars) -> None:
-    """One legend under the chart: the kinds present, then the profile's lines."""
-    handles = [Patch(facecolor=COLOURS[k], hatch=HATCHES.get(k), edgecolor="white",
-                     label=LEGEND[k]) for k in bars.kinds]
-    profile = [ax for ax in fig.axes if ax.get_label() == "profile"]
-    if profile:
-        handles += [line for line in profile[0].get_lines() if not line.get_label().startswith("_")]
-    fig.legend(handles=handles, loc="outside lower left", ncol=len(handles), frameon=False)

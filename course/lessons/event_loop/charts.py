@@ -2,19 +2,17 @@
 
 - :func:`plot_tasks`: a Gantt chart of tasks, with a semaphore's limit instead of the cores line
   (tasks of one event loop share one thread: the number of cores says nothing about them).
-- :func:`plot_side_by_side`: runs stacked on one time axis, e.g. a blocking call and its fix.
+- :func:`plot_side_by_side`: runs stacked on one time axis, e.g. a blocking call and its fix
+  (``course.gantt``'s, served here under the lesson's name).
 - :func:`plot_usage`: wall time, threads added and memory per waiter of each way to run a job.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
-
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from ... import _validate
-from ...gantt import COLOURS, LEGEND, describe, plot_bars, plot_gantt
+from ...gantt import add_legend, plot_bars, plot_gantt, plot_side_by_side
 from ...timeline import Timeline
 from .measure import Usage
 
@@ -44,45 +42,8 @@ def plot_tasks(timeline: Timeline, *, limit: int | None = None, title: str | Non
         profile.set_ylim(0, max(profile.get_ylim()[1], limit + 0.6))
     for legend in list(fig.legends):
         legend.remove()
-    kinds = {seg.kind for seg in timeline.segments()}
-    handles = [Patch(facecolor=COLOURS[k], label=LEGEND[k]) for k in COLOURS if k in kinds]
-    handles += [line for line in profile.get_lines() if not line.get_label().startswith("_")]
-    fig.legend(handles=handles, loc="outside lower left", ncol=len(handles), frameon=False)
-    return fig
-
-
-def plot_side_by_side(panels: Sequence[tuple[str, Timeline]], *, title: str | None = None,
-                      figsize: tuple[float, float] | None = None) -> Figure:
-    """Stack runs on one time axis, lanes only, each titled with its heading and its finding.
-
-    Args:
-        panels: ``(heading, timeline)`` pairs, drawn top to bottom.
-        title: the figure's title.
-
-    Raises:
-        ValueError: no panels, or an empty timeline.
-        TypeError: a timeline is not a Timeline.
-    """
-    panels = list(panels)
-    if not panels:
-        raise ValueError("plot_side_by_side needs at least one (heading, timeline) pair (got none)")
-    rows = sum(len(timeline.lanes) for _, timeline in panels)
-    fig = Figure(figsize=figsize or (11.0, 1.4 + 0.55 * rows + 0.8 * len(panels)),
-                 layout="constrained")
-    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False,
-                        height_ratios=[max(1, len(t.lanes)) for _, t in panels])[:, 0]
-    for ax, (heading, timeline) in zip(axes, panels):
-        plot_gantt(timeline, ax=ax)
-        ax.set_title(f"{heading}: {describe(timeline)}", loc="left", fontsize="medium")
-    longest = max(timeline.wall_ns for _, timeline in panels)
-    axes[0].set_xlim(0, longest / (1e6 if longest < 2e9 else 1e9))
-    for ax in axes[:-1]:
-        ax.set_xlabel("")
-    kinds = {seg.kind for _, timeline in panels for seg in timeline.segments()}
-    handles = [Patch(facecolor=COLOURS[k], label=LEGEND[k]) for k in COLOURS if k in kinds]
-    fig.legend(handles=handles, loc="outside lower left", ncol=len(handles), frameon=False)
-    if title:
-        fig.suptitle(title, x=0.01, ha="left", fontsize="large")
+    add_legend(fig, (seg.kind for seg in timeline.segments()),
+               [line for line in profile.get_lines() if not line.get_label().startswith("_")])
     return fig
 
 

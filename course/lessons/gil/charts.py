@@ -1,18 +1,19 @@
 """Lesson 2's figures. Every lane and every "running at once" strip is drawn by
 ``course.gantt`` (its one lane renderer); these functions only lay runs out side by side and
-title them with what they show. matplotlib loads with this module, on the first chart.
+title them with what they show. ``plot_side_by_side`` (runs stacked on one time axis) is
+``course.gantt``'s, served here under the lesson's name. matplotlib loads with this module, on
+the first chart.
 """
 
 from __future__ import annotations
 
 import statistics
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from ...amdahl import Model, SpeedupPoint, plot_speedups
-from ...gantt import COLOURS, HATCHES, LEGEND, plot_lanes, plot_profile
+from ...gantt import COLOURS, add_legend, plot_lanes, plot_profile, plot_side_by_side
 from ...timeline import usable_cores
 from .builds import BuildRuns
 from .measure import Speedup, SweepRow
@@ -51,36 +52,6 @@ def plot_switch_sweep(rows: Sequence[SweepRow], ax=None, highlight: float | None
                  loc="left", fontsize="medium")
     ax.legend(fontsize=8)
     return ax.figure
-
-
-def plot_side_by_side(runs: Iterable[tuple[str, object]], figsize=None):
-    """Draw several runs' lanes one above the other on one time scale, with one legend.
-
-    Args:
-        runs: ``(title, Timeline or Result)`` pairs; a None run is skipped.
-        figsize: (width, height) in inches (default: sized to the runs).
-
-    Returns:
-        The matplotlib Figure; each panel's title states its finding with numbers.
-
-    Raises:
-        ValueError: no runs to draw.
-    """
-    runs = [(title, getattr(run, "timeline", run)) for title, run in runs if run is not None]
-    if not runs:
-        raise ValueError("runs must hold at least one (title, timeline) pair")
-    lanes = sum(len(timeline.lanes) for _, timeline in runs)
-    fig = Figure(figsize=figsize or (10.0, 1.3 + 0.9 * len(runs) + 0.3 * lanes),
-                 layout="constrained")
-    axes = fig.subplots(len(runs), 1, squeeze=False)[:, 0]
-    longest = max(timeline.wall_ns for _, timeline in runs) / 1e9
-    for ax, (title, timeline) in zip(axes, runs):
-        plot_lanes(timeline, title=title, ax=ax, wall_s=longest)
-    for ax in axes[:-1]:
-        ax.set_xlabel("")
-    kinds = {seg.kind for _, timeline in runs for seg in timeline.segments()}
-    _legend(fig, [kind for kind in COLOURS if kind in kinds])
-    return fig
 
 
 def plot_repeats(runs: Mapping[str, Sequence], cores: int | None = None, ax=None):
@@ -146,7 +117,7 @@ def plot_builds(builds: Sequence[BuildRuns], workers: int | None = None):
         axes[0, col].set_xlabel("")
         plot_profile(result, ax=axes[1, col], wall_s=longest)
     fig.suptitle(_builds_title(shown, n), x=0.01, ha="left", fontsize="large")
-    _legend(fig, ["running", "ready"])
+    add_legend(fig, ["running", "ready"])
     return fig
 
 
@@ -176,9 +147,3 @@ def plot_amdahl(speedups: Mapping[str, Speedup], cores: int | None = None):
                   SpeedupPoint(label, s.workers, s.sequential_s, s.wall_s)]
         series.append((label, points, Model(s.p, cores if s.needs_cores else None)))
     return plot_speedups(series, cores)
-
-
-def _legend(fig: Figure, kinds: Sequence[str]) -> None:
-    handles = [Patch(facecolor=COLOURS[k], hatch=HATCHES.get(k), edgecolor="white",
-                     label=LEGEND[k]) for k in kinds]
-    fig.legend(handles=handles, loc="outside lower left", ncol=len(handles), frameon=False)

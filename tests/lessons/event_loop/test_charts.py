@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from matplotlib.figure import Figure
 
+from course import gantt
 from course.lessons.event_loop.charts import plot_side_by_side, plot_tasks, plot_usage
 from course.lessons.event_loop.measure import Usage
 from course.timeline import Timeline
@@ -40,18 +41,17 @@ class TestPlotTasks:
 
 
 class TestSideBySide:
-    def test_one_panel_per_run_on_one_axis(self):
-        """Each run gets a panel titled with its heading and finding, on the longest run's axis."""
-        short = Timeline.from_segments([("a", 0, 0.02, "running")])
-        fig = plot_side_by_side([("blocked", TASKS), ("fixed", short)], title="pair")
-        titles = [ax.get_title(loc="left") for ax in fig.axes]
-        assert titles[0].startswith("blocked: ") and titles[1].startswith("fixed: ")
-        assert fig.axes[1].get_xlim()[1] == pytest.approx(60.0)  # ms: the longer run
+    def test_is_the_course_chart(self):
+        """The lesson's side-by-side figure is course.gantt's one, not a copy."""
+        assert plot_side_by_side is gantt.plot_side_by_side
 
-    def test_no_panels(self):
-        """At least one panel is needed."""
-        with pytest.raises(ValueError, match="at least one"):
-            plot_side_by_side([])
+    def test_legend_is_hatched_like_the_lanes(self):
+        """plot_tasks' legend shows each kind as its lanes draw it (start-up is hatched)."""
+        timeline = Timeline.from_segments([("t1", 0, 0.01, "startup"), ("t1", 0.01, 0.05)])
+        (legend,) = plot_tasks(timeline).legends
+        patches = {text.get_text(): patch for text, patch in
+                   zip(legend.get_texts(), legend.get_patches())}
+        assert patches["starting up"].get_hatch() == gantt.HATCHES["startup"]
 
 
 class TestPlotUsage:

@@ -2,8 +2,8 @@
 
 import pytest
 
+from course import gantt
 from course.lessons.gil import SweepRow, charts, measure
-from course.timeline import Timeline
 
 
 class TestPlotSwitchSweep:
@@ -20,22 +20,9 @@ class TestPlotSwitchSweep:
 
 
 class TestPlotSideBySide:
-    def test_one_scale_and_one_legend(self):
-        """Panels of runs of different lengths share one time scale; None runs are skipped."""
-        short = Timeline.from_segments([("a", 0, 0.1), ("b", 0.1, 0.2)])
-        long = Timeline.from_segments([("a", 0, 0.4), ("b", 0, 0.4, "waiting")])
-        fig = charts.plot_side_by_side([("short", short), ("missing", None), ("long", long)])
-        assert len(fig.axes) == 2
-        assert fig.axes[0].get_title(loc="left").startswith("short\n")
-        assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim() == (0.0, 400.0)
-        (legend,) = fig.legends
-        assert [t.get_text() for t in legend.get_texts()] == [
-            "running", "waiting (sleep, I/O, lock)"]
-
-    def test_nothing_to_draw(self):
-        """Only None runs is refused."""
-        with pytest.raises(ValueError, match="at least one"):
-            charts.plot_side_by_side([("missing", None)])
+    def test_is_the_course_chart(self):
+        """The lesson's side-by-side figure is course.gantt's one, not a copy."""
+        assert charts.plot_side_by_side is gantt.plot_side_by_side
 
 
 class TestPlotRepeats:
