@@ -50,9 +50,11 @@ def lab(tmp_path_factory):
         shutil.copy2(server.log_path, SERVER_LOG)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium driven by Playwright."""
+    """Headless Debian Chromium driven by Playwright, one per test module: Playwright's sync API
+    keeps an asyncio loop marked running in this thread while it is open, so it is closed before
+    the worker goes on to tests that start loops of their own (asyncio.run would refuse)."""
     from playwright.sync_api import expect, sync_playwright
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
